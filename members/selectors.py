@@ -1,0 +1,193 @@
+"""What each user may see: one restricted queryset per model, used by pages and the API.
+
+A user's scope is computed once per request from their CommitteeRole, Member and Liaison rows
+and cached on the user object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Q, QuerySet
+
+from .choices import CommitteeRoleKind
+from .models import (
+    Committee,
+    CommitteeRole,
+    Department,
+    Liaison,
+    Member,
+    Sector,
+    Session,
+    SpecialCommittee,
+    Studio,
+    Term,
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    is_superuser: bool = False
+    staff_committee_ids: frozenset[int] = field(default_factory=frozenset)
+    leader_committee_ids: frozenset[int] = field(default_factory=frozenset)
+    member_committee_ids: frozenset[int] = field(default_factory=frozenset)
+    member_ids: frozenset[int] = field(default_factory=frozenset)
+    department_ids: frozenset[int] = field(default_factory=frozenset)
+    liaison_committee_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def oversight_committee_ids(self) -> frozenset[int]:
+        """Committees whose whole directory the user reads (staff and leaders)."""
+        return self.staff_committee_ids | self.leader_committee_ids
+
+    @property
+    def committee_ids(self) -> frozenset[int]:
+        return self.oversight_committee_ids | self.member_committee_ids | self.liaison_committee_ids
+
+    @property
+    def roles(self) -> list[str]:
+        roles = []
+        if self.is_superuser:
+            roles.append("superuser")
+        if self.staff_committee_ids:
+            roles.append("staff")
+        if self.leader_committee_ids:
+            roles.append("leader")
+        if self.member_ids:
+            roles.append("member")
+        if self.department_ids:
+            roles.append("liaison")
+        return roles
+
+
+ANONYMOUS_SCOPE = Scope()
+
+
+def _expand(grants: list[CommitteeRole]) -> set[int]:
+    ids = {g.committee_id for g in grants}
+    wide = [g.committee.path for g in grants if g.includes_subordinates and g.committee.path]
+    if wide:
+        query = reduce(or_, (Q(path__startswith=p) for p in wide))
+        ids |= set(Committee.objects.filter(query).values_list("pk", flat=True))
+    return ids
+
+
+def scope_for(user) -> Scope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS_SCOPE
+    cached = getattr(user, "_portal_scope", None)
+    if cached is not None:
+        return cached
+    grants = list(CommitteeRole.objects.filter(user=user).select_related("committee"))
+    staff = [g for g in grants if g.role == CommitteeRoleKind.STAFF]
+    leader = [g for g in grants if g.role == CommitteeRoleKind.LEADER]
+    seats = list(Member.active_seats().filter(user=user).values_list("pk", "committee_id"))
+    desks = list(
+        Liaison.objects.filter(user=user, is_active=True, department__is_active=True).values_list(
+            "department_id", "department__committee_id"
+        )
+    )
+    scope = Scope(
+        is_superuser=user.is_superuser,
+        staff_committee_ids=frozenset(_expand(staff)),
+        leader_committee_ids=frozenset(_expand(leader)),
+        member_committee_ids=frozenset(c for _, c in seats),
+        member_ids=frozenset(m for m, _ in seats),
+        department_ids=frozenset(d for d, _ in desks),
+        liaison_committee_ids=frozenset(c for _, c in desks),
+    )
+    user._portal_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Call after changing a user's grants within the same request."""
+    if hasattr(user, "_portal_scope"):
+        del user._portal_scope
+
+
+def _by_committee(qs: QuerySet, user, ids_attr: str = "committee_ids", lookup: str = "committee_id__in") -> QuerySet:
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(**{lookup: getattr(scope, ids_attr)})
+
+
+def committees_for(user) -> QuerySet[Committee]:
+    return _by_committee(Committee.objects.select_related("parent"), user, lookup="pk__in")
+
+
+def manageable_committees_for(user) -> QuerySet[Committee]:
+    """Committees whose directory the user may change (staff grants)."""
+    return _by_committee(Committee.objects.all(), user, "staff_committee_ids", "pk__in")
+
+
+def terms_for(user) -> QuerySet[Term]:
+    return _by_committee(Term.objects.select_related("committee"), user)
+
+
+def sessions_for(user) -> QuerySet[Session]:
+    return _by_committee(
+        Session.objects.select_related("term__committee"), user, lookup="term__committee_id__in"
+    )
+
+
+def sectors_for(user) -> QuerySet[Sector]:
+    return _by_committee(Sector.objects.select_related("committee"), user)
+
+
+def special_committees_for(user) -> QuerySet[SpecialCommittee]:
+    return _by_committee(SpecialCommittee.objects.select_related("committee"), user)
+
+
+def members_for(user) -> QuerySet[Member]:
+    """Staff and leaders see every member of their committees; a member sees the roster of
+    the committees they sit on; a department liaison sees no roster."""
+    qs = Member.objects.select_related("committee", "term__committee", "sector", "user")
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(
+        Q(committee_id__in=scope.oversight_committee_ids) | Q(committee_id__in=scope.member_committee_ids)
+    )
+
+
+def departments_for(user) -> QuerySet[Department]:
+    """Staff, leaders and members see their committees' departments; a liaison sees their own."""
+    qs = Department.objects.select_related("committee").annotate(
+        liaison_count=Count("liaisons", filter=Q(liaisons__is_active=True))
+    )
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(
+        Q(committee_id__in=scope.oversight_committee_ids | scope.member_committee_ids)
+        | Q(pk__in=scope.department_ids)
+    )
+
+
+def liaisons_for(user) -> QuerySet[Liaison]:
+    qs = Liaison.objects.select_related("user", "department__committee")
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(
+        Q(department__committee_id__in=scope.oversight_committee_ids) | Q(department_id__in=scope.department_ids)
+    )
+
+
+def studios_for(user) -> QuerySet[Studio]:
+    return _by_committee(
+        Studio.objects.select_related("committee", "sector", "lead_member").annotate(
+            member_count=Count("members", distinct=True)
+        ),
+        user,
+    )
+
+
+def committee_roles_for(user) -> QuerySet[CommitteeRole]:
+    return _by_committee(
+        CommitteeRole.objects.select_related("user", "committee"), user, "staff_committee_ids"
+    )
