@@ -146,3 +146,43 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.address} ({self.status})"
+
+
+class OutboxMessage(models.Model):
+    """A task that must run, written in the same transaction as the change that needs it.
+
+    The relay publishes it to the broker after commit and re-publishes it until the consumer
+    marks it done, so a broker or worker outage delays the work but never loses it. Consumers
+    are idempotent, so a second delivery is harmless.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be published")
+        PUBLISHED = "published", _("Published")
+        DONE = "done", _("Done")
+        DEAD = "dead", _("Dead letter")
+
+    task_name = models.CharField(_("task"), max_length=100)
+    kwargs = models.JSONField(_("arguments"), default=dict, encoder=DjangoJSONEncoder)
+    key = models.CharField(_("key"), max_length=150, unique=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("publications"), default=0)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("last published at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["published_at"], name="outbox_open_idx",
+                condition=models.Q(status__in=["pending", "published"]),
+            )
+        ]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox")
+
+    def __str__(self) -> str:
+        return f"{self.task_name} {self.key} ({self.status})"

@@ -20,3 +20,10 @@ def deliveries_retry() -> int:
 @shared_task(name="core.calendar_recompute", ignore_result=True)
 def calendar_recompute(*, from_date: str) -> int:
     return workdays.recompute_open_deadlines(dt.date.fromisoformat(from_date))
+
+
+@shared_task(name="core.outbox_relay", ignore_result=True)
+def outbox_relay() -> int:
+    from . import outbox
+
+    return outbox.relay()

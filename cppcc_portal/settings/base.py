@@ -161,7 +161,17 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The outbox relay re-publishes work the broker never got or a worker never finished.
+OUTBOX_REPUBLISH_AFTER_SECONDS = env.int("OUTBOX_REPUBLISH_AFTER_SECONDS", default=60)
+OUTBOX_MAX_FAILURES = env.int("OUTBOX_MAX_FAILURES", default=5)
+# Publishing must not hang a web request when the broker is down.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    "outbox-relay": {
+        "task": "core.outbox_relay",
+        "schedule": env.float("OUTBOX_RELAY_INTERVAL_SECONDS", default=10.0),
+    },
     "notifications-retry-pending": {
         "task": "core.deliveries_retry",
         "schedule": 60.0,
