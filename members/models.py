@@ -300,6 +300,10 @@ class Liaison(models.Model):
     )
     title = models.CharField(_("position"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_head = models.BooleanField(
+        _("department head"), default=False,
+        help_text=_("The head (or leader in charge) receives escalations of overdue items."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

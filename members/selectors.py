@@ -191,3 +191,27 @@ def committee_roles_for(user) -> QuerySet[CommitteeRole]:
     return _by_committee(
         CommitteeRole.objects.select_related("user", "committee"), user, "staff_committee_ids"
     )
+
+
+def committee_role_users(committee: Committee, role: str) -> QuerySet:
+    """Active users holding ``role`` on ``committee`` directly or through a grant on a
+    committee above it that includes the committees below (for notifications)."""
+    from .models import User
+
+    ancestors = [int(p) for p in committee.path.strip("/").split("/") if p]
+    return User.objects.filter(
+        Q(committee_roles__committee=committee, committee_roles__role=role)
+        | Q(committee_roles__committee_id__in=ancestors, committee_roles__role=role,
+            committee_roles__includes_subordinates=True),
+        is_active=True,
+    ).distinct()
+
+
+def department_users(department: Department, *, heads_only: bool = False) -> QuerySet:
+    """The logins of a department's active liaison officers (or only its heads)."""
+    from .models import User
+
+    filters = {"liaisons__department": department, "liaisons__is_active": True}
+    if heads_only:
+        filters["liaisons__is_head"] = True
+    return User.objects.filter(is_active=True, **filters).distinct()

@@ -48,7 +48,7 @@ MEMBER_FIELDS = [
     "role", "party", "workplace", "title", "phone", "contact_point", "started_on", "ceased_on",
 ]
 DEPARTMENT_FIELDS = ["committee", "name", "short_name", "kind", "head_name", "phone", "email", "address", "is_active"]
-LIAISON_FIELDS = ["department", "title", "phone", "is_active"]
+LIAISON_FIELDS = ["department", "title", "phone", "is_head", "is_active"]
 STUDIO_FIELDS = [
     "committee", "name", "sector", "lead_member", "members", "address", "phone",
     "contact_person", "online_url", "description", "is_active",
@@ -316,7 +316,7 @@ def department_update(*, actor, department: Department, **changes) -> Department
 
 
 def liaison_create(*, actor, department: Department, name: str, phone: str, username: str = "", email: str = "",
-                   password: str | None = None, title: str = "") -> Liaison:
+                   password: str | None = None, title: str = "", is_head: bool = False) -> Liaison:
     """Side effects: a login (created or reused), the liaison row, an audit entry."""
     ensure_can_manage(actor, department)
     phone = _check_mobile(phone)
@@ -327,7 +327,7 @@ def liaison_create(*, actor, department: Department, name: str, phone: str, user
         user = _login_for(name=name, phone=phone, username=username, email=email, password=password)
         if Liaison.objects.filter(user=user, department=department).exists():
             raise ValidationError({"phone": _("%(name)s is already a liaison officer of %(dept)s.") % {"name": name, "dept": department}})
-        liaison = Liaison(user=user, department=department, title=title, phone=phone)
+        liaison = Liaison(user=user, department=department, title=title, phone=phone, is_head=is_head)
         audit.create_audited(actor=actor, obj=liaison, action="liaison.create", fields=LIAISON_FIELDS)
         forget_scope(user)
     return liaison

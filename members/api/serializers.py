@@ -169,7 +169,7 @@ class LiaisonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Liaison
-        fields = ["id", "department", "name", "username", "title", "phone", "is_active"]
+        fields = ["id", "department", "name", "username", "title", "phone", "is_head", "is_active"]
 
 
 class LiaisonWriteSerializer(serializers.Serializer):
@@ -177,6 +177,7 @@ class LiaisonWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=60)
     phone = serializers.CharField(max_length=30)
     title = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    is_head = serializers.BooleanField(required=False)
     username = serializers.CharField(max_length=150, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
@@ -184,7 +185,7 @@ class LiaisonWriteSerializer(serializers.Serializer):
     def validate(self, attrs):
         if self.instance is not None:
             # An existing liaison's login is the user's own; only the desk details change here.
-            attrs = {k: v for k, v in attrs.items() if k in ("title", "phone", "is_active")}
+            attrs = {k: v for k, v in attrs.items() if k in ("title", "phone", "is_head", "is_active")}
         else:
             attrs.pop("is_active", None)
         return attrs
