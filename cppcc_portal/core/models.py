@@ -203,3 +203,6 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "endpoint", "key"], name="idempotency_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} {self.key}"

@@ -70,8 +70,9 @@ def _enqueue(delivery_ids: list[int]) -> None:
     for pk in delivery_ids:
         try:
             delivery_send.delay(delivery_id=pk)
-        except Exception:  # broker down: the retry sweep picks it up later
-            logger.warning("could not queue delivery %s; the sweep will retry", pk, exc_info=True)
+        except Exception as exc:  # broker down: the retry sweep picks it up later
+            logger.warning("could not queue delivery %s (%s); the sweep will retry", pk, exc)
+            return
 
 
 def delivery_send(*, delivery_id: int) -> Delivery | None:

@@ -125,6 +125,7 @@ STORAGES = {
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Upper bound for spreadsheet imports (members, departments).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
@@ -147,6 +148,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+    for _folder in ("queue", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # A task whose worker dies is redelivered after this many seconds; it must exceed the
     # longest task run time.
@@ -171,6 +174,14 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {
         "task": "core.outbox_relay",
         "schedule": env.float("OUTBOX_RELAY_INTERVAL_SECONDS", default=10.0),
+    },
+    "handling-sweep-deadlines": {
+        "task": "proposals.sweep_deadlines",
+        "schedule": env.float("SWEEP_INTERVAL_SECONDS", default=300.0),
+    },
+    "handling-sweep-unrated": {
+        "task": "proposals.sweep_unrated",
+        "schedule": 3600.0,
     },
     "notifications-retry-pending": {
         "task": "core.deliveries_retry",

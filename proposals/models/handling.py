@@ -4,8 +4,6 @@ replies, feedback, return requests (申退), extensions, follow-ups and once-onl
 
 from __future__ import annotations
 
-
-
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -302,6 +300,9 @@ class ContactRecord(models.Model):
         verbose_name = _("contact record")
         verbose_name_plural = _("contact records")
 
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.contacted_on}"
+
 
 class ObjectionRequest(models.Model):
     """A department asks to return an item (申退); the deadline pauses until staff decide."""
@@ -328,6 +329,9 @@ class ObjectionRequest(models.Model):
         verbose_name = _("return request")
         verbose_name_plural = _("return requests")
 
+    def __str__(self) -> str:
+        return f"{self.assignment} ({self.get_status_display()})"
+
 
 class ExtensionRequest(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
@@ -353,6 +357,9 @@ class ExtensionRequest(models.Model):
         verbose_name = _("extension request")
         verbose_name_plural = _("extension requests")
 
+    def __str__(self) -> str:
+        return f"{self.assignment} +{self.workdays} ({self.get_status_display()})"
+
 
 class Follow(models.Model):
     """A leader or member takes up (领办/督办) or follows a case and is told of every step."""
@@ -366,6 +373,9 @@ class Follow(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="follow_unique")]
         verbose_name = _("follow")
         verbose_name_plural = _("follows")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_kind_display()} {self.case}"
 
 
 class Escalation(models.Model):
@@ -384,5 +394,8 @@ class Escalation(models.Model):
         ]
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
+
+    def __str__(self) -> str:
+        return f"{self.assignment} {self.get_level_display()}"
 
 

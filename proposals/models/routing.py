@@ -100,6 +100,9 @@ class RoutingTermStat(models.Model):
             models.UniqueConstraint(fields=["committee", "term", "department"], name="routing_term_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.term}→{self.department_id}: {self.count}"
+
 
 class RoutingDepartmentStat(models.Model):
     """How many items (and words) a department received as lead: the priors of the model."""
@@ -113,3 +116,6 @@ class RoutingDepartmentStat(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["committee", "department"], name="routing_department_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id}: {self.documents}"
