@@ -10,6 +10,7 @@ api_v1 = [
     path("me/", MeView.as_view(), name="api-me"),
     path("", include("cppcc_portal.core.api.urls")),
     path("", include("members.api.urls")),
+    path("", include("proposals.api.urls")),
 ]
 
 urlpatterns = [

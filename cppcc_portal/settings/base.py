@@ -235,6 +235,15 @@ SPECTACULAR_SETTINGS = {
         "MemberRoleEnum": "members.choices.MemberRole",
         "CommitteeRoleKindEnum": "members.choices.CommitteeRoleKind",
         "CalendarDayKindEnum": "cppcc_portal.core.models.CalendarDay.Kind",
+        "CaseKindEnum": "proposals.choices.CaseKind",
+        "CaseStatusEnum": "proposals.choices.CaseStatus",
+        "AssignmentRoleEnum": "proposals.choices.AssignmentRole",
+        "AssignmentStatusEnum": "proposals.choices.AssignmentStatus",
+        "RequestStatusEnum": "proposals.choices.RequestStatus",
+        "OutboxStatusEnum": "cppcc_portal.core.models.OutboxMessage.Status",
+        "RatingEnum": "proposals.choices.Rating",
+        "RatingGivenEnum": [("satisfied", "Satisfied"), ("basically", "Basically satisfied"),
+                            ("unsatisfied", "Unsatisfied")],
     },
 }
 

@@ -1,0 +1,147 @@
+"""What each user may see of handled items: one restricted queryset per list, used by pages
+and the API alike. Lists are ordered by a unique key so keyset pagination stays flat."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from cppcc_portal.core.models import OutboxMessage
+from members.selectors import scope_for
+
+from .choices import OPEN_ASSIGNMENT_STATUSES, CaseKind, CaseStatus, RequestStatus
+from .models import (
+    Assignment,
+    Case,
+    Category,
+    ExtensionRequest,
+    Follow,
+    HandlingPolicy,
+    ObjectionRequest,
+    RoutingRule,
+)
+
+
+def cases_for(user, kind: str | None = CaseKind.MICRO_SUGGESTION) -> QuerySet[Case]:
+    """Staff and leaders: their committees' items. Members: their committees' items (to take
+    them up) and their own. Liaisons: items assigned to their departments. Followers: what
+    they follow. Anyone else: nothing."""
+    qs = Case.objects.select_related("committee", "category", "submitter", "place")
+    if kind:
+        qs = qs.filter(kind=kind)
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    committees = scope.oversight_committee_ids | scope.member_committee_ids
+    visible = Q(submitted_by=user)
+    if committees:
+        visible |= Q(committee_id__in=committees)
+    if scope.department_ids:
+        visible |= Q(Exists(Assignment.objects.filter(case=OuterRef("pk"), department_id__in=scope.department_ids)))
+    visible |= Q(Exists(Follow.objects.filter(case=OuterRef("pk"), user=user)))
+    return qs.filter(visible)
+
+
+def my_cases(user, kind: str = CaseKind.MICRO_SUGGESTION) -> QuerySet[Case]:
+    return Case.objects.select_related("committee", "category").filter(kind=kind, submitted_by=user)
+
+
+def triage_queue(user, kind: str = CaseKind.MICRO_SUGGESTION) -> QuerySet[Case]:
+    return staff_cases(user, kind).filter(status=CaseStatus.TRIAGE)
+
+
+def staff_cases(user, kind: str | None = CaseKind.MICRO_SUGGESTION) -> QuerySet[Case]:
+    """Items of the committees the user is staff of (where staff may act)."""
+    qs = Case.objects.select_related("committee", "category", "submitter", "place")
+    if kind:
+        qs = qs.filter(kind=kind)
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(committee_id__in=scope.staff_committee_ids)
+
+
+def followed_cases(user, kind: str | None = CaseKind.MICRO_SUGGESTION) -> QuerySet[Case]:
+    qs = cases_for(user, kind).filter(Exists(Follow.objects.filter(case=OuterRef("pk"), user=user)))
+    return qs
+
+
+def assignments_for(user) -> QuerySet[Assignment]:
+    """Assignments the user may see: their departments' (liaison), their committees' (staff,
+    leaders), everything (superuser)."""
+    qs = Assignment.objects.select_related("case__committee", "case__category", "department")
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(Q(department_id__in=scope.department_ids)
+                     | Q(case__committee_id__in=scope.oversight_committee_ids))
+
+
+def inbox_for(user) -> QuerySet[Assignment]:
+    """A liaison's inbox: open assignments of their departments, due dates first."""
+    scope = scope_for(user)
+    return (
+        Assignment.objects.select_related("case__committee", "case__category", "department")
+        .filter(department_id__in=scope.department_ids, status__in=OPEN_ASSIGNMENT_STATUSES,
+                case__status=CaseStatus.HANDLING)
+        .order_by("due_date", "id")
+    )
+
+
+def objections_for(user) -> QuerySet[ObjectionRequest]:
+    scope = scope_for(user)
+    qs = ObjectionRequest.objects.select_related("assignment__case", "assignment__department",
+                                                 "suggested_department", "requested_by")
+    if scope.is_superuser:
+        return qs
+    return qs.filter(Q(assignment__case__committee_id__in=scope.oversight_committee_ids)
+                     | Q(assignment__department_id__in=scope.department_ids))
+
+
+def extensions_for(user) -> QuerySet[ExtensionRequest]:
+    scope = scope_for(user)
+    qs = ExtensionRequest.objects.select_related("assignment__case", "assignment__department", "requested_by")
+    if scope.is_superuser:
+        return qs
+    return qs.filter(Q(assignment__case__committee_id__in=scope.oversight_committee_ids)
+                     | Q(assignment__department_id__in=scope.department_ids))
+
+
+def pending_requests(user):
+    return (objections_for(user).filter(status=RequestStatus.PENDING),
+            extensions_for(user).filter(status=RequestStatus.PENDING))
+
+
+def _committee_scoped(qs: QuerySet, user, attr: str = "committee_ids") -> QuerySet:
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(committee_id__in=getattr(scope, attr))
+
+
+def categories_for(user) -> QuerySet[Category]:
+    return _committee_scoped(Category.objects.select_related("committee"), user)
+
+
+def routing_rules_for(user) -> QuerySet[RoutingRule]:
+    return _committee_scoped(
+        RoutingRule.objects.select_related("committee", "category", "place", "lead_department")
+        .prefetch_related("co_departments"),
+        user, "oversight_committee_ids",
+    )
+
+
+def policies_for(user) -> QuerySet[HandlingPolicy]:
+    return _committee_scoped(HandlingPolicy.objects.select_related("committee", "category"), user,
+                             "oversight_committee_ids")
+
+
+def dead_letters_for(user) -> QuerySet[OutboxMessage]:
+    """Routing messages that kept failing, for staff to see and retry."""
+    qs = OutboxMessage.objects.filter(status=OutboxMessage.Status.DEAD)
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs
+    case_ids = Case.objects.filter(committee_id__in=scope.staff_committee_ids).values("pk")
+    return qs.filter(kwargs__case_id__in=case_ids)
