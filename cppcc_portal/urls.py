@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from cppcc_portal.core.api.views import HealthView
 from members.api.views import MeView
 
 api_v1 = [
     path("me/", MeView.as_view(), name="api-me"),
+    path("health/", HealthView.as_view(), name="api-health"),
     path("", include("cppcc_portal.core.api.urls")),
     path("", include("members.api.urls")),
     path("", include("proposals.api.urls")),

@@ -8,7 +8,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from cppcc_portal.core import notifications, services, workdays
 from cppcc_portal.core.models import CalendarDay, CalendarYear, Notification
@@ -164,3 +166,16 @@ class CalendarYearViewSet(CalendarPermissionMixin, mixins.ListModelMixin, mixins
         serializer.instance = services.calendar_year_confirm(
             actor=self.request.user, year=serializer.validated_data["year"], note=serializer.validated_data.get("note", "")
         )
+
+
+class HealthView(APIView):
+    """Liveness for load balancers: answers without touching the database or the broker.
+    Also the floor the benchmarks measure the real endpoints against."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+
+    @extend_schema(responses=inline_serializer("Health", {"status": serializers.CharField()}))
+    def get(self, request):
+        return Response({"status": "ok"})
