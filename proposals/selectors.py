@@ -34,12 +34,15 @@ def cases_for(user, kind: str | None = CaseKind.MICRO_SUGGESTION) -> QuerySet[Ca
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     committees = scope.oversight_committee_ids | scope.member_committee_ids
+    # Plain indexed conditions (no correlated EXISTS) so PostgreSQL can combine index scans.
     visible = Q(submitted_by=user)
     if committees:
         visible |= Q(committee_id__in=committees)
+    followed = list(Follow.objects.filter(user=user).values_list("case_id", flat=True)[:5000])
+    if followed:
+        visible |= Q(pk__in=followed)
     if scope.department_ids:
-        visible |= Q(Exists(Assignment.objects.filter(case=OuterRef("pk"), department_id__in=scope.department_ids)))
-    visible |= Q(Exists(Follow.objects.filter(case=OuterRef("pk"), user=user)))
+        visible |= Q(pk__in=Assignment.objects.filter(department_id__in=scope.department_ids).values("case_id"))
     return qs.filter(visible)
 
 

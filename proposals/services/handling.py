@@ -723,8 +723,10 @@ def sweep_unrated(*, now: dt.date | None = None) -> int:
     """Close items whose member did not rate in time; unrated replies count as no rating."""
     now = now or today()
     closed = 0
+    policies: dict[tuple, HandlingPolicy] = {}
     for case in Case.objects.filter(status=CaseStatus.REPLIED, replied_at__isnull=False).select_related("committee").iterator():
-        policy = policy_for(case)
+        key = (case.committee_id, case.kind, case.category_id)
+        policy = policies.get(key) or policies.setdefault(key, policy_for(case))
         if workdays.add_workdays(timezone.localdate(case.replied_at), policy.rating_workdays) >= now:
             continue
         with transaction.atomic():
