@@ -130,8 +130,11 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
 
+# The cache must be shared by every process (web workers, Celery worker, beat): the working-day
+# calendar's version lives there, and throttling counts there. The embedded default is a
+# file cache under var/; production uses Redis.
 CACHES = {
-    "default": env.cache_url("CACHE_URL", default="locmemcache://cppcc"),
+    "default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}"),
 }
 
 # --- Celery -------------------------------------------------------------------------------
@@ -201,6 +204,8 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="政协履职平台 <noreply@localhost>")
 
 PORTAL_NAME = env.str("PORTAL_NAME", default="")
+# Absolute links in mail and exported documents.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -217,7 +222,14 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cppcc_portal.core.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "6000/hour"},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        "user": env.str("API_THROTTLE_USER", default="6000/hour"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {

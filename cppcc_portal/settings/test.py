@@ -17,4 +17,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "user": "100000/hour"}}  # noqa: F405
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="100000/min"),
+        "user": env.str("API_THROTTLE_USER", default="1000000/min"),
+    },
+}
+# Each test process keeps its own cache; tests that change the calendar bump its version.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://cppcc-test")}
