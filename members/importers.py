@@ -216,7 +216,7 @@ def _date(value: str) -> dt.date | None:
     if not value:
         return None
     text = value.replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").replace("日", "")
-    parts = text.split("-")
+    parts = [p for p in text.split("-") if p]  # "1980年3月" leaves a trailing separator
     if len(parts) == 2:
         parts.append("1")
     try:

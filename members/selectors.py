@@ -158,7 +158,7 @@ def departments_for(user) -> QuerySet[Department]:
     """Staff, leaders and members see their committees' departments; a liaison sees their own."""
     qs = Department.objects.select_related("committee").annotate(
         liaison_count=Count("liaisons", filter=Q(liaisons__is_active=True))
-    )
+    ).order_by("committee", "name")  # Meta.ordering is dropped from GROUP BY queries
     scope = scope_for(user)
     if scope.is_superuser:
         return qs
@@ -182,14 +182,15 @@ def studios_for(user) -> QuerySet[Studio]:
     return _by_committee(
         Studio.objects.select_related("committee", "sector", "lead_member").annotate(
             member_count=Count("members", distinct=True)
-        ),
+        ).order_by("committee", "name"),  # Meta.ordering is dropped from GROUP BY queries
         user,
     )
 
 
 def committee_roles_for(user) -> QuerySet[CommitteeRole]:
     return _by_committee(
-        CommitteeRole.objects.select_related("user", "committee"), user, "staff_committee_ids"
+        CommitteeRole.objects.select_related("user", "committee").order_by("committee", "role", "id"), user,
+        "staff_committee_ids",
     )
 
 

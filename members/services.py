@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cppcc_portal.core import audit
@@ -108,6 +107,7 @@ def committee_create(*, actor, name: str, level: str, parent: Committee | None =
         audit.create_audited(actor=actor, obj=committee, action="committee.create", fields=COMMITTEE_FIELDS)
         committee.path = f"{parent.path if parent else '/'}{committee.pk}/"
         committee.save(update_fields=["path"])
+    forget_scope(actor)  # the tree changed: a grant "and the committees below" now reaches further
     return committee
 
 
@@ -130,6 +130,7 @@ def committee_update(*, actor, committee: Committee, **changes) -> Committee:
                 sub.path = new_path + sub.path[len(old_path):]
                 sub.save(update_fields=["path"])
             committee.path = new_path
+    forget_scope(actor)
     return committee
 
 

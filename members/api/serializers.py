@@ -4,7 +4,19 @@ from rest_framework import serializers
 from cppcc_portal.core.api.fields import RefSerializer, ScopedPrimaryKeyRelatedField
 
 from .. import selectors
-from ..models import Committee, CommitteeRole, Department, Liaison, Member, Sector, Session, SpecialCommittee, Studio, Term, User
+from ..models import (
+    Committee,
+    CommitteeRole,
+    Department,
+    Liaison,
+    Member,
+    Sector,
+    Session,
+    SpecialCommittee,
+    Studio,
+    Term,
+    User,
+)
 
 
 def scoped(selector, **kwargs):

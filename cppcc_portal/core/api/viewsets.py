@@ -82,7 +82,9 @@ class ServiceModelViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.perform_create(serializer)
-        instance = self.get_queryset().get(pk=serializer.instance.pk)
+        # Staff may create an object they then do not see (a committee below theirs without
+        # "and the committees below"): answer with what was created rather than fail.
+        instance = self.get_queryset().filter(pk=serializer.instance.pk).first() or serializer.instance
         return Response(self.serializer_class(instance, context=self.get_serializer_context()).data, status=201)
 
     def update(self, request, *args, **kwargs):
