@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include("cppcc_portal.core.urls")),
     path("", include("members.urls")),
+    path("", include("proposals.urls")),
 ]
 
 if settings.DEBUG:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _, gettext_lazy, ngettext, pgett
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
+from cppcc_portal.core import ui
 from cppcc_portal.core.errors import Conflict
 from cppcc_portal.core.models import Notification
 from cppcc_portal.core.views import (
@@ -176,6 +177,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 .annotate(colleague_count=Count("department__liaisons", filter=Q(department__liaisons__is_active=True)))
             )
         context["can_import"] = user.has_perm("members.import")
+        # Sections other apps registered (their work for this user: items to rate, an inbox …)
+        context["app_sections"] = ui.home_sections(self.request)
         return context
 
 

@@ -7,9 +7,16 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Proposals and micro-suggestions")
 
     def ready(self) -> None:
-        from cppcc_portal.core import workdays
+        from cppcc_portal.core import ui, workdays
 
+        from . import views
         from .services.handling import recompute_open_deadlines
 
         # The calendar belongs to the platform; the deadlines it moves belong to this app.
         workdays.on_calendar_change(recompute_open_deadlines)
+        # The shared pages show this app's work without the directory importing it.
+        ui.register_nav("micro_suggestion_mine", _("My micro-suggestions"), {"member"}, order=10)
+        ui.register_nav("assignment_inbox", _("Handling inbox"), {"liaison"}, order=20)
+        ui.register_nav("micro_suggestion_list", _("Micro-suggestions"), {"superuser", "staff", "leader"}, order=30)
+        ui.register_nav("micro_suggestion_followed", _("Taken up"), {"leader"}, order=40)
+        ui.register_home_section(views.home_section, order=10)

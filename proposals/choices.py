@@ -1,5 +1,5 @@
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 
 class CaseKind(models.TextChoices):
@@ -78,7 +78,7 @@ class ContactMethod(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("request status", "Pending")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
 

@@ -66,3 +66,58 @@
     });
   });
 })();
+
+/* File inputs with data-size-hint: say what was chosen and warn before uploading a file the
+   server would refuse (too large, too many). The server checks again; this only saves a wait. */
+(function () {
+  "use strict";
+
+  function human(bytes) {
+    if (bytes >= 1048576) {
+      return (bytes / 1048576).toFixed(1) + " MB";
+    }
+    return Math.max(1, Math.round(bytes / 1024)) + " KB";
+  }
+
+  function fill(template, values) {
+    return (template || "").replace(/\{(\w+)\}/g, function (all, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : all;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[type=file][data-size-hint]").forEach(function (input) {
+      var hint = document.createElement("div");
+      hint.className = "file-hint";
+      hint.setAttribute("aria-live", "polite");
+      input.insertAdjacentElement("afterend", hint);
+      var limit = parseInt(input.getAttribute("data-max-bytes") || "0", 10);
+      var maxFiles = parseInt(input.getAttribute("data-max-files") || "0", 10);
+      input.addEventListener("change", function () {
+        hint.textContent = "";
+        var files = Array.prototype.slice.call(input.files || []);
+        if (!files.length) {
+          return;
+        }
+        var total = files.reduce(function (sum, f) { return sum + f.size; }, 0);
+        var summary = document.createElement("div");
+        summary.textContent = fill(input.getAttribute("data-msg-total"), {count: files.length, size: human(total)});
+        hint.appendChild(summary);
+        files.forEach(function (f) {
+          if (limit && f.size > limit) {
+            var line = document.createElement("div");
+            line.className = "too-large";
+            line.textContent = fill(input.getAttribute("data-msg-large"), {name: f.name, size: human(f.size), max: human(limit)});
+            hint.appendChild(line);
+          }
+        });
+        if (maxFiles && files.length > maxFiles) {
+          var many = document.createElement("div");
+          many.className = "too-large";
+          many.textContent = fill(input.getAttribute("data-msg-many"), {max: maxFiles});
+          hint.appendChild(many);
+        }
+      });
+    });
+  });
+})();
