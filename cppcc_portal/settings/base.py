@@ -81,10 +81,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite serialises writers; WAL plus a busy timeout lets the web server, the worker
-    # and beat share the demo database without "database is locked" errors.
+    # and beat share the demo database without "database is locked" errors. Transactions
+    # take the write lock when they begin (IMMEDIATE): a deferred one that reads first and
+    # writes later fails at once when another process wrote meanwhile, without waiting for
+    # the timeout (select_for_update is a no-op on SQLite).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+         "transaction_mode": "IMMEDIATE"}
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
