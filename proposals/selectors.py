@@ -3,9 +3,12 @@ and the API alike. Lists are ordered by a unique key so keyset pagination stays 
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 
 from cppcc_portal.core.models import OutboxMessage
+from members.models import Department
 from members.selectors import scope_for
 
 from .choices import OPEN_ASSIGNMENT_STATUSES, CaseKind, CaseStatus, RequestStatus
@@ -73,7 +76,7 @@ def followed_cases(user, kind: str | None = CaseKind.MICRO_SUGGESTION) -> QueryS
 def assignments_for(user) -> QuerySet[Assignment]:
     """Assignments the user may see: their departments' (liaison), their committees' (staff,
     leaders), everything (superuser)."""
-    qs = Assignment.objects.select_related("case__committee", "case__category", "department")
+    qs = Assignment.objects.select_related("case__committee", "case__category", "case__submitter", "department")
     scope = scope_for(user)
     if scope.is_superuser:
         return qs
@@ -85,17 +88,34 @@ def inbox_for(user) -> QuerySet[Assignment]:
     """A liaison's inbox: open assignments of their departments, due dates first."""
     scope = scope_for(user)
     return (
-        Assignment.objects.select_related("case__committee", "case__category", "department")
+        Assignment.objects.select_related("case__committee", "case__category", "case__submitter", "department")
         .filter(department_id__in=scope.department_ids, status__in=OPEN_ASSIGNMENT_STATUSES,
                 case__status=CaseStatus.HANDLING)
         .order_by("due_date", "id")
     )
 
 
+def departments_to_suggest_for(user) -> QuerySet[Department]:
+    """Departments a user may name when asking to return an item (申退): besides what the
+    directory shows them, a liaison may name any active department of their departments'
+    committees (the directory shows a liaison only their own department)."""
+    scope = scope_for(user)
+    qs = Department.objects.select_related("committee")
+    if scope.is_superuser:
+        return qs
+    return qs.filter(Q(committee_id__in=scope.oversight_committee_ids | scope.member_committee_ids)
+                     | Q(pk__in=scope.department_ids)
+                     | Q(committee_id__in=scope.liaison_committee_ids, is_active=True))
+
+
+# What a request's representation shows of its assignment and item, fetched with the row.
+_REQUEST_CASE = ("assignment__department", "assignment__case__committee", "assignment__case__category",
+                 "assignment__case__submitter")
+
+
 def objections_for(user) -> QuerySet[ObjectionRequest]:
     scope = scope_for(user)
-    qs = ObjectionRequest.objects.select_related("assignment__case", "assignment__department",
-                                                 "suggested_department", "requested_by")
+    qs = ObjectionRequest.objects.select_related(*_REQUEST_CASE, "suggested_department", "requested_by")
     if scope.is_superuser:
         return qs
     return qs.filter(Q(assignment__case__committee_id__in=scope.oversight_committee_ids)
@@ -104,7 +124,7 @@ def objections_for(user) -> QuerySet[ObjectionRequest]:
 
 def extensions_for(user) -> QuerySet[ExtensionRequest]:
     scope = scope_for(user)
-    qs = ExtensionRequest.objects.select_related("assignment__case", "assignment__department", "requested_by")
+    qs = ExtensionRequest.objects.select_related(*_REQUEST_CASE, "requested_by")
     if scope.is_superuser:
         return qs
     return qs.filter(Q(assignment__case__committee_id__in=scope.oversight_committee_ids)
@@ -136,8 +156,9 @@ def routing_rules_for(user) -> QuerySet[RoutingRule]:
 
 
 def policies_for(user) -> QuerySet[HandlingPolicy]:
-    return _committee_scoped(HandlingPolicy.objects.select_related("committee", "category"), user,
-                             "oversight_committee_ids")
+    # Ordered: the list is paginated (HandlingPolicy has no default ordering).
+    return _committee_scoped(HandlingPolicy.objects.select_related("committee", "category")
+                             .order_by("committee_id", "kind", "category_id", "id"), user, "oversight_committee_ids")
 
 
 def dead_letters_for(user) -> QuerySet[OutboxMessage]:
@@ -147,4 +168,6 @@ def dead_letters_for(user) -> QuerySet[OutboxMessage]:
     if scope.is_superuser:
         return qs
     case_ids = Case.objects.filter(committee_id__in=scope.staff_committee_ids).values("pk")
-    return qs.filter(kwargs__case_id__in=case_ids)
+    # kwargs->'case_id' is jsonb: compare it as a number, not as json against bigint ids.
+    return qs.annotate(case_id=Cast(KeyTextTransform("case_id", "kwargs"), BigIntegerField())).filter(
+        case_id__in=case_ids)

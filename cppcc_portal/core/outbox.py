@@ -119,5 +119,6 @@ def retry_dead(*, ids: list[int]) -> int:
     count = OutboxMessage.objects.filter(pk__in=ids, status=OutboxMessage.Status.DEAD).update(
         status=OutboxMessage.Status.PENDING, failures=0, published_at=None
     )
-    publish(ids)
+    # After commit, like enqueue: never hand the broker work whose row may yet roll back.
+    transaction.on_commit(lambda: publish(ids))
     return count

@@ -26,6 +26,8 @@ OFFICE = {
 }
 MAX_PIXELS = 40_000_000
 PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|OpenAction)\b")
+# A PDF name may spell any character as #xx (/J#61vaScript is /JavaScript).
+PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
 @dataclass
@@ -63,7 +65,7 @@ def clean_upload(upload) -> CleanFile:
     if image is not None:
         payload, extension, content_type = image
     elif data.startswith(b"%PDF-"):
-        if PDF_ACTIVE.search(data):
+        if PDF_ACTIVE.search(PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)):
             raise ValidationError(_("%(name)s contains scripts or embedded files; save it as a plain PDF.") % {"name": upload.name})
         payload, extension, content_type = data, "pdf", "application/pdf"
     elif data.startswith(b"PK\x03\x04"):

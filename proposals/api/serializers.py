@@ -89,12 +89,16 @@ class RoutingDecisionSerializer(serializers.ModelSerializer):
     lead_department = RefSerializer(allow_null=True)
     co_departments = RefSerializer(many=True)
     rule = RefSerializer(allow_null=True)
-    decided_by = serializers.CharField(source="decided_by.__str__", default="", allow_null=True)
+    decided_by = serializers.SerializerMethodField()
 
     class Meta:
         model = RoutingDecision
         fields = ["id", "round", "method", "rule", "lead_department", "co_departments", "score", "candidates",
                   "reason", "decided_by", "created_at"]
+
+    def get_decided_by(self, obj) -> str:
+        """The staff member who decided; empty for the rules and the recommendation."""
+        return str(obj.decided_by) if obj.decided_by_id else ""
 
 
 class CaseDetailSerializer(CaseListSerializer):
@@ -169,7 +173,7 @@ class AssignmentSerializer(AssignmentBriefSerializer):
 
 class ObjectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
-    suggested_department = scoped(member_selectors.departments_for, required=False, allow_null=True)
+    suggested_department = scoped(selectors.departments_to_suggest_for, required=False, allow_null=True)
 
 
 class ContactSerializer(serializers.Serializer):

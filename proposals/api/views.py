@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -256,6 +256,10 @@ class _DecisionViewSet(SelectorViewSetMixin, mixins.ListModelMixin, mixins.Retri
 
     def _decide(self, request, approve: bool):
         obj = self.get_object()
+        # Who may decide comes before what they sent: a liaison who sees the request is refused
+        # (403), not told that the department they named is unknown (400).
+        if not request.user.has_perm("proposals.decide_request", obj.assignment.case):
+            raise PermissionDenied(self.denied_message())
         payload = self.decision_serializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         self.decide(request.user, obj, approve, payload.validated_data)
@@ -280,6 +284,9 @@ class ObjectionRequestViewSet(_DecisionViewSet):
     serializer_class = s.ObjectionRequestSerializer
     decision_serializer = s.ObjectionDecisionSerializer
 
+    def denied_message(self) -> str:
+        return _("Only staff of this committee may decide a return request.")
+
     def decide(self, user, obj, approve, data):
         handling.objection_decide(actor=user, objection=obj, approve=approve, note=data.get("note", ""),
                                   new_department=data.get("new_department"))
@@ -291,6 +298,9 @@ class ExtensionRequestViewSet(_DecisionViewSet):
 
     selector = selectors.extensions_for
     serializer_class = s.ExtensionRequestSerializer
+
+    def denied_message(self) -> str:
+        return _("Only staff of this committee may decide an extension.")
 
     def decide(self, user, obj, approve, data):
         handling.extension_decide(actor=user, extension=obj, approve=approve, note=data.get("note", ""))

@@ -741,9 +741,10 @@ def sweep_unrated(*, now: dt.date | None = None) -> int:
 
 
 def attachment_add(*, actor, case: Case, upload, purpose: str = "submission") -> CaseAttachment:
-    from cppcc_portal.core.uploads import clean_upload
+    """``upload`` is a file as uploaded, or one ``clean_upload`` has already checked."""
+    from cppcc_portal.core.uploads import CleanFile, clean_upload
 
-    cleaned = clean_upload(upload)
+    cleaned = upload if isinstance(upload, CleanFile) else clean_upload(upload)
     return CaseAttachment.objects.create(case=case, file=cleaned.file, original_name=cleaned.name,
                                          content_type=cleaned.content_type, size=cleaned.size, purpose=purpose,
                                          uploaded_by=actor)

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cppcc_portal.core import audit, outbox
+from cppcc_portal.core.uploads import clean_upload
 from members.models import Committee, Member
 
 from ..choices import CaseKind, CaseStatus
-from ..models import Category, MicroSuggestion
+from ..models import Case, Category, MicroSuggestion
 from .handling import attachment_add
 
 MAX_ATTACHMENTS = 6
@@ -63,6 +64,12 @@ def micro_suggestion_submit(*, actor, member: Member, title: str, content: str, 
     attachments = list(attachments)
     if len(attachments) > MAX_ATTACHMENTS:
         errors["attachments"] = _("At most %(n)d attachments.") % {"n": MAX_ATTACHMENTS}
+    else:
+        # Check every file before storing any, so a refused submission leaves no file behind.
+        try:
+            attachments = [clean_upload(upload) for upload in attachments]
+        except ValidationError as exc:
+            errors["attachments"] = exc.messages
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -74,11 +81,9 @@ def micro_suggestion_submit(*, actor, member: Member, title: str, content: str, 
         item.save()
         if co_submitters:
             item.co_submitters.set(co_submitters)
-        for upload in attachments:
-            try:
-                attachment_add(actor=actor, case=item, upload=upload)
-            except ValidationError as exc:
-                raise ValidationError({"attachments": exc.messages}) from None
-        audit.record(actor=actor, action="case.submit", target=item, note=title)
+        for cleaned in attachments:
+            attachment_add(actor=actor, case=item, upload=cleaned)
+        # On the concrete Case, where the engine's steps are recorded and the timeline reads.
+        audit.record(actor=actor, action="case.submit", target=Case.objects.get(pk=item.pk), note=title)
         outbox.enqueue(task_name=ROUTE_TASK, key=route_key(item.pk), case_id=item.pk)
     return item
