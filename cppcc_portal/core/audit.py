@@ -58,7 +58,7 @@ def record(
         actor=user,
         actor_repr=(user.get_full_name() or user.get_username()) if user else "",
         action=action,
-        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        target_type=ContentType.objects.get_for_model(target),
         target_id=target.pk,
         target_repr=str(target)[:255],
         changes=changes or {},
@@ -69,7 +69,7 @@ def record(
 def timeline(target: models.Model):
     """The audit entries of one object, newest first."""
     return AuditEntry.objects.filter(
-        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        target_type=ContentType.objects.get_for_model(target),
         target_id=target.pk,
     ).select_related("actor")
 

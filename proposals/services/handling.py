@@ -199,15 +199,18 @@ def recompute_open_deadlines(from_date: dt.date) -> int:
     open_assignments = Assignment.objects.filter(
         status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED], paused_at__isnull=True,
         due_date__gte=from_date,
-    ).values_list("pk", flat=True)
-    for pk in list(open_assignments):
+    )
+    for pk, case_id in list(open_assignments.values_list("pk", "case_id")):
         with transaction.atomic():
+            # The case first, then the assignment: the order every other step locks in.
+            case = Case.objects.select_for_update().get(pk=case_id)
             assignment = Assignment.objects.select_for_update().get(pk=pk)
+            if assignment.status not in (AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED) or assignment.paused_at:
+                continue
             due = workdays.add_workdays(assignment.clock_start, assignment.clock_workdays)
             if due != assignment.due_date:
                 _recompute_due(assignment, _("working-day calendar changed"))
                 assignment.save(update_fields=["due_date", "deadline_log"])
-                case = _lock(assignment.case)
                 _refresh_case_due(case)
                 case.save(update_fields=["due_date", "updated_at"])
                 moved += 1
@@ -217,11 +220,14 @@ def recompute_open_deadlines(from_date: dt.date) -> int:
 # --- routing --------------------------------------------------------------------------------
 
 
-def _new_assignment(case: Case, department: Department, role: str, policy: HandlingPolicy) -> Assignment:
+def _new_assignment(case: Case, department: Department, role: str, policy: HandlingPolicy, *,
+                    may_return: bool = True) -> Assignment:
+    """``may_return=False`` for re-handling after an unsatisfied rating: the department
+    accepted the item in an earlier round and cannot ask to return it now."""
     start = today()
     allowed = policy.co_opinion_workdays if role == AssignmentRole.CO else policy.reply_workdays
     assignment = Assignment(case=case, department=department, role=role, round=case.round, assigned_at=timezone.now(),
-                            objection_until=workdays.add_workdays(start, policy.objection_workdays))
+                            objection_until=workdays.add_workdays(start, policy.objection_workdays) if may_return else None)
     _start_clock(assignment, start, allowed, _("assigned"))
     assignment.save()
     return assignment
@@ -362,7 +368,9 @@ def assignment_object(*, actor, assignment: Assignment, reason: str,
     reason = _text(reason, "reason", max_length=2000)
     with transaction.atomic():
         case, assignment = _lock_assignment(actor, assignment)
-        if assignment.objection_until and today() > assignment.objection_until:
+        if assignment.objection_until is None:
+            raise Conflict(_("This item is being handled again after the member's rating; it cannot be returned."))
+        if today() > assignment.objection_until:
             raise Conflict(_("A return could be requested until %(d)s.") % {"d": assignment.objection_until})
         if suggested_department is not None and suggested_department.committee_id != case.committee_id:
             raise ValidationError({"suggested_department": _("Suggest a department of this committee.")})
@@ -447,6 +455,9 @@ def contact_record(*, actor, assignment: Assignment, method: str, contacted_on: 
     note = _text(note, "note", required=False, max_length=2000)
     with transaction.atomic():
         case, assignment = _lock_assignment(actor, assignment)
+        if contacted_on < timezone.localdate(assignment.assigned_at):
+            raise ValidationError({"contacted_on": _("The item was assigned on %(d)s; the contact cannot be earlier.")
+                                   % {"d": timezone.localdate(assignment.assigned_at)}})
         record = ContactRecord.objects.create(assignment=assignment, method=method, contacted_on=contacted_on,
                                               note=note, created_by=actor)
         _log(case, actor=actor, action="assignment.contact",
@@ -574,7 +585,7 @@ def _finish_round(case: Case, *, actor, policy: HandlingPolicy) -> None:
         case.round += 1
         case.replied_at = None
         for reply in unhappy:
-            _new_assignment(case, reply.assignment.department, reply.assignment.role, policy)
+            _new_assignment(case, reply.assignment.department, reply.assignment.role, policy, may_return=False)
         _refresh_case_due(case)
         case.save()
         _log(case, actor=actor, action="case.reopen",
@@ -602,6 +613,13 @@ def _close(case: Case, *, actor, rating: str, note: str = "") -> None:
     _tell(case, users, _("Item closed: %(t)s") % {"t": case.title}, note or Rating(rating).label, actor=actor)
 
 
+def rating_due_date(case: Case) -> dt.date | None:
+    """The last day the member may rate the replies of the current round."""
+    if case.replied_at is None:
+        return None
+    return workdays.add_workdays(timezone.localdate(case.replied_at), policy_for(case).rating_workdays)
+
+
 def case_rate(*, actor, reply: Reply, rating: str, comment: str = "") -> Feedback:
     """The member rates a reply. Unsatisfied sends it back to that department for another round
     (up to the committee's limit); when every reply of the round is rated the item closes."""
@@ -617,6 +635,9 @@ def case_rate(*, actor, reply: Reply, rating: str, comment: str = "") -> Feedbac
             raise Conflict(_("This reply cannot be rated now."))
         if Feedback.objects.filter(reply=reply).exists():
             raise Conflict(_("This reply has already been rated."))
+        rating_due = rating_due_date(case)
+        if rating_due is not None and today() > rating_due:
+            raise Conflict(_("Ratings were due by %(d)s; the item closes without a rating.") % {"d": rating_due})
         feedback = Feedback.objects.create(reply=reply, case=case, rating=rating, comment=comment, created_by=actor)
         _log(case, actor=actor, action="case.rate", note=f"{feedback.get_rating_display()} {comment}".strip())
         pending = case.replies.filter(round=case.round, is_opinion=False, feedback__isnull=True).exists()
@@ -635,10 +656,12 @@ def case_follow(*, actor, case: Case, kind: str = FollowKind.FOLLOW) -> Follow:
         raise PermissionDenied(_("You may not follow this item."))
     with transaction.atomic():
         follow, created = Follow.objects.get_or_create(case=case, user=actor, defaults={"kind": kind})
-        if not created and follow.kind != kind:
+        changed = created or follow.kind != kind
+        if changed and not created:
             follow.kind = kind
             follow.save(update_fields=["kind"])
-        _log(case, actor=actor, action="case.follow", note=follow.get_kind_display())
+        if changed:
+            _log(case, actor=actor, action="case.follow", note=follow.get_kind_display())
     return follow
 
 

@@ -14,7 +14,7 @@ from cppcc_portal.core.uploads import clean_upload
 from members.models import Committee, Member
 
 from ..choices import CaseKind, CaseStatus
-from ..models import Case, Category, MicroSuggestion
+from ..models import Category, MicroSuggestion
 from .handling import attachment_add
 
 MAX_ATTACHMENTS = 6
@@ -83,7 +83,7 @@ def micro_suggestion_submit(*, actor, member: Member, title: str, content: str, 
             item.co_submitters.set(co_submitters)
         for cleaned in attachments:
             attachment_add(actor=actor, case=item, upload=cleaned)
-        # On the concrete Case, where the engine's steps are recorded and the timeline reads.
-        audit.record(actor=actor, action="case.submit", target=Case.objects.get(pk=item.pk), note=title)
+        # Audit entries of a proxy land on the concrete Case, where the timeline reads.
+        audit.record(actor=actor, action="case.submit", target=item, note=title)
         outbox.enqueue(task_name=ROUTE_TASK, key=route_key(item.pk), case_id=item.pk)
     return item

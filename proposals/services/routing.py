@@ -20,6 +20,11 @@ from members.models import Committee, Department
 from .. import text
 from ..models import Case, RoutingDepartmentStat, RoutingRule, RoutingTermStat
 
+# How sharply the per-word evidence separates departments after averaging: with 4, a
+# department whose words are e times likelier per word than another's gets ~98 % of the mass
+# between the two; weak, mixed evidence stays well below a 0.8 threshold.
+TEMPERATURE = 4.0
+
 
 @dataclass
 class Candidate:
@@ -108,10 +113,14 @@ def recommend(committee_id: int, words: list[str], *, top: int = 3) -> list[Cand
     total_docs = sum(s.documents for s in priors.values())
     scores = {}
     for department_id, stat in priors.items():
-        score = math.log(stat.documents / total_docs)
-        for term in known:  # words never seen anywhere say nothing about the department
-            score += math.log((counts[department_id].get(term, 0) + 1) / (stat.terms + vocabulary))
-        scores[department_id] = score
+        # Words never seen anywhere say nothing about the department. The likelihood is the
+        # geometric mean over the known words (a tempered naive Bayes): summing 100 words'
+        # log-likelihoods would make every posterior look certain, and confidence must mean
+        # something when it decides between routing and triage.
+        likelihood = sum(
+            math.log((counts[department_id].get(term, 0) + 1) / (stat.terms + vocabulary)) for term in known
+        ) / len(known)
+        scores[department_id] = math.log(stat.documents / total_docs) + likelihood * TEMPERATURE
     best = max(scores.values())
     exp = {d: math.exp(s - best) for d, s in scores.items()}
     norm = sum(exp.values())

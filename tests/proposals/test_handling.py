@@ -675,8 +675,8 @@ def test_sweep_leaves_replied_and_closed_items_alone(h, clock):
 
 def test_round_two_is_reminded_and_escalated_afresh(h, clock):
     case = h.replied()
-    handling.sweep_deadlines(now=add(clock.start, 8))
-    clock.move_to(add(clock.start, 9))
+    handling.sweep_deadlines(now=add(clock.start, 4))
+    clock.move_to(add(clock.start, 5))  # the last day of the rating window
     handling.case_rate(actor=h.bob, reply=case.replies.get(), rating=Rating.UNSATISFIED, comment="拥堵依旧")
 
     assert sweep_twice(add(clock.today, 8)) == {"reminder": 1}
@@ -795,3 +795,57 @@ def test_follow_is_for_staff_leaders_and_members_of_the_committee(h):
 
     assert (follow.user, follow.kind) == (h.lily, FollowKind.SUPERVISE)
     assert case.follows.count() == 1
+
+
+# --- rules added after the demo run: late ratings, contact dates, round two, follows --------------------
+
+
+def test_rating_after_the_rating_period_is_refused_and_the_sweep_closes_it(h, clock):
+    case = h.replied()
+    clock.move_to(add(clock.start, 6))  # rating_workdays is 5
+
+    with pytest.raises(Conflict) as caught:
+        handling.case_rate(actor=h.bob, reply=case.replies.get(), rating=Rating.SATISFIED)
+
+    assert caught.value.message == (
+        f"Ratings were due by {add(clock.start, 5).isoformat()}; the item closes without a rating.")
+    assert Feedback.objects.count() == 0
+
+
+def test_contact_cannot_predate_the_assignment(h):
+    assignment = h.open_assignment(h.submit_routed(), h.dept_a)
+    assigned_on = timezone.localdate(assignment.assigned_at)
+
+    with pytest.raises(ValidationError) as caught:
+        handling.contact_record(actor=h.carol, assignment=assignment, method="letter",
+                                contacted_on=assigned_on - dt.timedelta(days=1))
+
+    assert caught.value.message_dict == {
+        "contacted_on": [f"The item was assigned on {assigned_on.isoformat()}; the contact cannot be earlier."]}
+    assert ContactRecord.objects.count() == 0
+
+
+def test_re_handling_after_an_unsatisfied_rating_cannot_be_returned(h, clock):
+    case = h.replied()
+    handling.case_rate(actor=h.bob, reply=case.replies.get(), rating=Rating.UNSATISFIED, comment="拥堵依旧")
+    case.refresh_from_db()
+    second = h.open_assignment(case, h.dept_a)
+
+    with pytest.raises(Conflict) as caught:
+        handling.assignment_object(actor=h.carol, assignment=second, reason="不属于本单位职责")
+
+    assert second.objection_until is None
+    assert caught.value.message == (
+        "This item is being handled again after the member's rating; it cannot be returned.")
+    assert ObjectionRequest.objects.count() == 0
+
+
+def test_following_again_with_the_same_kind_adds_no_timeline_entry(h):
+    case = h.submit_routed()
+
+    handling.case_follow(actor=h.lily, case=case, kind=FollowKind.SUPERVISE)
+    handling.case_follow(actor=h.lily, case=case, kind=FollowKind.SUPERVISE)
+    handling.case_follow(actor=h.lily, case=case, kind=FollowKind.LEAD)
+
+    assert list(AuditEntry.objects.filter(action="case.follow").order_by("id").values_list("note", flat=True)) == [
+        "Supervises (督办)", "Takes the lead (领办)"]

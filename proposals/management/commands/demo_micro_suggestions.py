@@ -643,9 +643,16 @@ class Loader:
                 if open_state and target > last_wd:
                     break
                 with at_office(target, creates=(ContactRecord,)) as when:
-                    handling.contact_record(actor=self.liaisons[lead.department_id], assignment=lead, method=method,
-                                            contacted_on=min(_local(when), self.today),
-                                            note=rng.choice(texts.CONTACTS[method]))
+                    # The service refuses a contact before the (not yet backdated) assignment:
+                    # record it today, then give it its simulated date like every timestamp.
+                    record = handling.contact_record(actor=self.liaisons[lead.department_id], assignment=lead,
+                                                     method=method, contacted_on=self.today,
+                                                     note=rng.choice(texts.CONTACTS[method]))
+                    simulated = min(_local(when), self.today)
+                    ContactRecord.objects.filter(pk=record.pk).update(contacted_on=simulated)
+                    entry = AuditEntry.objects.filter(action="assignment.contact", target_id=case.pk).latest("id")
+                    AuditEntry.objects.filter(pk=entry.pk).update(
+                        note=entry.note.replace(self.today.isoformat(), simulated.isoformat(), 1))
             if scenario == ACCEPTED:
                 return case
             if scenario == ACCEPTED_OVERDUE:
