@@ -114,6 +114,78 @@ class DetailView(LoginRequiredMixin, TemplateView):
         return context
 
 
+class DirectoryCreateView(ServiceFormView):
+    """Create a directory object through ``service``; its committee may come in the query."""
+
+    perm = ""
+    service = None
+    list_url = ""
+    list_label = ""
+    detail_url = ""
+
+    def check_permission(self):
+        _require(self.request.user, self.perm)
+
+    def get_initial(self):
+        return {"committee": self.request.GET.get("committee")}
+
+    def save(self, form):
+        return type(self).service(actor=self.request.user, **form.service_data())
+
+    def get_success_url(self, obj=None):
+        return reverse(self.detail_url, args=[obj.pk])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = _crumbs((reverse(self.list_url), self.list_label))
+        return context
+
+
+class DirectoryEditView(ServiceFormView):
+    """Edit a directory object found through ``selector`` with ``service``; its committee is
+    shown but not changed."""
+
+    selector = None
+    perm = ""
+    service = None
+    object_name = ""
+    list_url = ""
+    list_label = ""
+    detail_url = ""
+    fixed_fields: tuple[str, ...] = ("committee",)
+
+    def get_object(self):
+        return get_object_or_404(type(self).selector(self.request.user), pk=self.kwargs["pk"])
+
+    def check_permission(self):
+        _require(self.request.user, self.perm, self.object)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def save(self, form):
+        data = form.service_data(exclude=self.fixed_fields)
+        return type(self).service(actor=self.request.user, **{self.object_name: self.object}, **data)
+
+    def get_success_url(self, obj=None):
+        return reverse(self.detail_url, args=[self.object.pk])
+
+    def get_cancel_url(self):
+        return self.get_success_url()
+
+    def crumb_label(self) -> str:
+        return str(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Edit %(name)s") % {"name": self.object}
+        context["breadcrumbs"] = _crumbs(
+            (reverse(self.list_url), self.list_label),
+            (reverse(self.detail_url, args=[self.object.pk]), self.crumb_label()),
+        )
+        return context
+
+
 # --- home -------------------------------------------------------------------------------------------
 
 
@@ -520,58 +592,23 @@ class SectorDetailView(DetailView):
         return context
 
 
-class SectorCreateView(ServiceFormView):
+class SectorCreateView(DirectoryCreateView):
     form_class = forms.SectorForm
     title = gettext_lazy("New sector")
     success_message = gettext_lazy("The sector was created.")
-
-    def check_permission(self):
-        _require(self.request.user, "members.manage_sector")
-
-    def get_initial(self):
-        return {"committee": self.request.GET.get("committee")}
-
-    def save(self, form):
-        return services.sector_create(actor=self.request.user, **form.service_data())
-
-    def get_success_url(self, obj=None):
-        return reverse("sector_detail", args=[obj.pk])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["breadcrumbs"] = _crumbs((reverse("sector_list"), _("Sectors")))
-        return context
+    perm = "members.manage_sector"
+    service = services.sector_create
+    list_url, list_label, detail_url = "sector_list", gettext_lazy("Sectors"), "sector_detail"
 
 
-class SectorEditView(ServiceFormView):
+class SectorEditView(DirectoryEditView):
     form_class = forms.SectorForm
     success_message = gettext_lazy("The sector was saved.")
-
-    def get_object(self):
-        return get_object_or_404(selectors.sectors_for(self.request.user), pk=self.kwargs["pk"])
-
-    def check_permission(self):
-        _require(self.request.user, "members.manage_sector", self.object)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
-
-    def save(self, form):
-        data = form.service_data(exclude=("committee",))
-        return services.sector_update(actor=self.request.user, sector=self.object, **data)
-
-    def get_success_url(self, obj=None):
-        return reverse("sector_detail", args=[self.object.pk])
-
-    def get_cancel_url(self):
-        return self.get_success_url()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = _("Edit %(name)s") % {"name": self.object}
-        context["breadcrumbs"] = _crumbs(
-            (reverse("sector_list"), _("Sectors")), (reverse("sector_detail", args=[self.object.pk]), str(self.object)))
-        return context
+    selector = selectors.sectors_for
+    perm = "members.manage_sector"
+    service = services.sector_update
+    object_name = "sector"
+    list_url, list_label, detail_url = "sector_list", gettext_lazy("Sectors"), "sector_detail"
 
 
 class SpecialCommitteeListView(FilteredListView):
@@ -606,60 +643,23 @@ class SpecialCommitteeDetailView(DetailView):
         return context
 
 
-class SpecialCommitteeCreateView(ServiceFormView):
+class SpecialCommitteeCreateView(DirectoryCreateView):
     form_class = forms.SpecialCommitteeForm
     title = gettext_lazy("New special committee")
     success_message = gettext_lazy("The special committee was created.")
-
-    def check_permission(self):
-        _require(self.request.user, "members.manage_specialcommittee")
-
-    def get_initial(self):
-        return {"committee": self.request.GET.get("committee")}
-
-    def save(self, form):
-        return services.special_committee_create(actor=self.request.user, **form.service_data())
-
-    def get_success_url(self, obj=None):
-        return reverse("special_committee_detail", args=[obj.pk])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["breadcrumbs"] = _crumbs((reverse("special_committee_list"), _("Special committees")))
-        return context
+    perm = "members.manage_specialcommittee"
+    service = services.special_committee_create
+    list_url, list_label, detail_url = "special_committee_list", gettext_lazy("Special committees"), "special_committee_detail"
 
 
-class SpecialCommitteeEditView(ServiceFormView):
+class SpecialCommitteeEditView(DirectoryEditView):
     form_class = forms.SpecialCommitteeForm
     success_message = gettext_lazy("The special committee was saved.")
-
-    def get_object(self):
-        return get_object_or_404(selectors.special_committees_for(self.request.user), pk=self.kwargs["pk"])
-
-    def check_permission(self):
-        _require(self.request.user, "members.manage_specialcommittee", self.object)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
-
-    def save(self, form):
-        data = form.service_data(exclude=("committee",))
-        return services.special_committee_update(actor=self.request.user, special_committee=self.object, **data)
-
-    def get_success_url(self, obj=None):
-        return reverse("special_committee_detail", args=[self.object.pk])
-
-    def get_cancel_url(self):
-        return self.get_success_url()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = _("Edit %(name)s") % {"name": self.object}
-        context["breadcrumbs"] = _crumbs(
-            (reverse("special_committee_list"), _("Special committees")),
-            (reverse("special_committee_detail", args=[self.object.pk]), str(self.object)),
-        )
-        return context
+    selector = selectors.special_committees_for
+    perm = "members.manage_specialcommittee"
+    service = services.special_committee_update
+    object_name = "special_committee"
+    list_url, list_label, detail_url = "special_committee_list", gettext_lazy("Special committees"), "special_committee_detail"
 
 
 # --- members ----------------------------------------------------------------------------------------------
@@ -753,35 +753,18 @@ class MemberCreateView(ServiceFormView):
         return context
 
 
-class MemberEditView(ServiceFormView):
+class MemberEditView(DirectoryEditView):
     form_class = forms.MemberForm
     success_message = gettext_lazy("The member's record was saved.")
+    selector = selectors.members_for
+    perm = "members.manage_member"
+    service = services.member_update
+    object_name = "member"
+    list_url, list_label, detail_url = "member_list", gettext_lazy("Members"), "member_detail"
 
     def get_object(self):
         return get_object_or_404(
             selectors.members_for(self.request.user).prefetch_related("special_committees"), pk=self.kwargs["pk"])
-
-    def check_permission(self):
-        _require(self.request.user, "members.manage_member", self.object)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
-
-    def save(self, form):
-        return services.member_update(actor=self.request.user, member=self.object, **form.service_data())
-
-    def get_success_url(self, obj=None):
-        return reverse("member_detail", args=[self.object.pk])
-
-    def get_cancel_url(self):
-        return self.get_success_url()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = _("Edit %(name)s") % {"name": self.object}
-        context["breadcrumbs"] = _crumbs(
-            (reverse("member_list"), _("Members")), (reverse("member_detail", args=[self.object.pk]), str(self.object)))
-        return context
 
 
 class MemberCeaseView(ServiceFormView):
@@ -967,60 +950,23 @@ class DepartmentDetailView(DetailView):
         return context
 
 
-class DepartmentCreateView(ServiceFormView):
+class DepartmentCreateView(DirectoryCreateView):
     form_class = forms.DepartmentForm
     title = gettext_lazy("New handling department")
     success_message = gettext_lazy("The department was created.")
-
-    def check_permission(self):
-        _require(self.request.user, "members.manage_department")
-
-    def get_initial(self):
-        return {"committee": self.request.GET.get("committee")}
-
-    def save(self, form):
-        return services.department_create(actor=self.request.user, **form.service_data())
-
-    def get_success_url(self, obj=None):
-        return reverse("department_detail", args=[obj.pk])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["breadcrumbs"] = _crumbs((reverse("department_list"), _("Handling departments")))
-        return context
+    perm = "members.manage_department"
+    service = services.department_create
+    list_url, list_label, detail_url = "department_list", gettext_lazy("Handling departments"), "department_detail"
 
 
-class DepartmentEditView(ServiceFormView):
+class DepartmentEditView(DirectoryEditView):
     form_class = forms.DepartmentForm
     success_message = gettext_lazy("The department was saved.")
-
-    def get_object(self):
-        return get_object_or_404(selectors.departments_for(self.request.user), pk=self.kwargs["pk"])
-
-    def check_permission(self):
-        _require(self.request.user, "members.manage_department", self.object)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
-
-    def save(self, form):
-        data = form.service_data(exclude=("committee",))
-        return services.department_update(actor=self.request.user, department=self.object, **data)
-
-    def get_success_url(self, obj=None):
-        return reverse("department_detail", args=[self.object.pk])
-
-    def get_cancel_url(self):
-        return self.get_success_url()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = _("Edit %(name)s") % {"name": self.object}
-        context["breadcrumbs"] = _crumbs(
-            (reverse("department_list"), _("Handling departments")),
-            (reverse("department_detail", args=[self.object.pk]), str(self.object)),
-        )
-        return context
+    selector = selectors.departments_for
+    perm = "members.manage_department"
+    service = services.department_update
+    object_name = "department"
+    list_url, list_label, detail_url = "department_list", gettext_lazy("Handling departments"), "department_detail"
 
 
 class LiaisonListView(FilteredListView):
@@ -1082,36 +1028,18 @@ class LiaisonCreateView(ServiceFormView):
         return context
 
 
-class LiaisonEditView(ServiceFormView):
+class LiaisonEditView(DirectoryEditView):
     form_class = forms.LiaisonForm
     success_message = gettext_lazy("The liaison officer was saved.")
+    selector = selectors.liaisons_for
+    perm = "members.manage_liaison"
+    service = services.liaison_update
+    object_name = "liaison"
+    list_url, list_label, detail_url = "liaison_list", gettext_lazy("Liaison officers"), "liaison_detail"
+    fixed_fields = ()
 
-    def get_object(self):
-        return get_object_or_404(selectors.liaisons_for(self.request.user), pk=self.kwargs["pk"])
-
-    def check_permission(self):
-        _require(self.request.user, "members.manage_liaison", self.object)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
-
-    def save(self, form):
-        return services.liaison_update(actor=self.request.user, liaison=self.object, **form.service_data())
-
-    def get_success_url(self, obj=None):
-        return reverse("liaison_detail", args=[self.object.pk])
-
-    def get_cancel_url(self):
-        return self.get_success_url()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = _("Edit %(name)s") % {"name": self.object}
-        context["breadcrumbs"] = _crumbs(
-            (reverse("liaison_list"), _("Liaison officers")),
-            (reverse("liaison_detail", args=[self.object.pk]), str(self.object.user)),
-        )
-        return context
+    def crumb_label(self) -> str:
+        return str(self.object.user)
 
 
 # --- studios ---------------------------------------------------------------------------------------------------
@@ -1142,57 +1070,20 @@ class StudioDetailView(DetailView):
         return context
 
 
-class StudioCreateView(ServiceFormView):
+class StudioCreateView(DirectoryCreateView):
     form_class = forms.StudioForm
     title = gettext_lazy("New member studio")
     success_message = gettext_lazy("The studio was created.")
-
-    def check_permission(self):
-        _require(self.request.user, "members.manage_studio")
-
-    def get_initial(self):
-        return {"committee": self.request.GET.get("committee")}
-
-    def save(self, form):
-        return services.studio_create(actor=self.request.user, **form.service_data())
-
-    def get_success_url(self, obj=None):
-        return reverse("studio_detail", args=[obj.pk])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["breadcrumbs"] = _crumbs((reverse("studio_list"), _("Member studios")))
-        return context
+    perm = "members.manage_studio"
+    service = services.studio_create
+    list_url, list_label, detail_url = "studio_list", gettext_lazy("Member studios"), "studio_detail"
 
 
-class StudioEditView(ServiceFormView):
+class StudioEditView(DirectoryEditView):
     form_class = forms.StudioForm
     success_message = gettext_lazy("The studio was saved.")
-
-    def get_object(self):
-        return get_object_or_404(selectors.studios_for(self.request.user), pk=self.kwargs["pk"])
-
-    def check_permission(self):
-        _require(self.request.user, "members.manage_studio", self.object)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
-
-    def save(self, form):
-        return services.studio_update(actor=self.request.user, studio=self.object, **form.service_data())
-
-    def get_success_url(self, obj=None):
-        return reverse("studio_detail", args=[self.object.pk])
-
-    def get_cancel_url(self):
-        return self.get_success_url()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = _("Edit %(name)s") % {"name": self.object}
-        context["breadcrumbs"] = _crumbs(
-            (reverse("studio_list"), _("Member studios")),
-            (reverse("studio_detail", args=[self.object.pk]), str(self.object)),
-        )
-        return context
-
+    selector = selectors.studios_for
+    perm = "members.manage_studio"
+    service = services.studio_update
+    object_name = "studio"
+    list_url, list_label, detail_url = "studio_list", gettext_lazy("Member studios"), "studio_detail"
