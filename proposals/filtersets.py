@@ -18,7 +18,9 @@ def _categories(request):
 
 class CaseFilterSet(SearchFilterSet):
     search_fields = ("title",)
-    status = filters.MultipleChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
+    # distinct=False: a status is a column of the row itself, and DISTINCT would make
+    # PostgreSQL sort every visible row (content included) before the LIMIT.
+    status = filters.MultipleChoiceFilter(label=_("Status"), choices=CaseStatus.choices, distinct=False)
     category = filters.ModelChoiceFilter(label=_("Category"), queryset=_categories)
     committee = filters.ModelChoiceFilter(label=_("Committee"), queryset=_committees)
     department = filters.ModelChoiceFilter(label=_("Department"), queryset=_departments, method="filter_department",
@@ -50,7 +52,7 @@ class CaseFilterSet(SearchFilterSet):
 
 class AssignmentFilterSet(SearchFilterSet):
     search_fields = ("case__title",)
-    status = filters.MultipleChoiceFilter(label=_("Status"), choices=AssignmentStatus.choices)
+    status = filters.MultipleChoiceFilter(label=_("Status"), choices=AssignmentStatus.choices, distinct=False)
     role = filters.ChoiceFilter(label=_("Role"), choices=AssignmentRole.choices)
     department = filters.ModelChoiceFilter(label=_("Department"), queryset=_departments)
     open = filters.BooleanFilter(label=_("Open"), method="filter_open")

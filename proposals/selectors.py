@@ -37,13 +37,19 @@ def cases_for(user, kind: str | None = CaseKind.MICRO_SUGGESTION) -> QuerySet[Ca
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     committees = scope.oversight_committee_ids | scope.member_committee_ids
-    # Plain indexed conditions (no correlated EXISTS) so PostgreSQL can combine index scans.
-    visible = Q(submitted_by=user)
-    if committees:
-        visible |= Q(committee_id__in=committees)
-    followed = list(Follow.objects.filter(user=user).values_list("case_id", flat=True)[:5000])
-    if followed:
-        visible |= Q(pk__in=followed)
+    # One indexed condition for the common case (a committee's items, newest first, walks the
+    # (committee, kind, -id) index). The rare extras — own items on a committee the user has
+    # left, followed items elsewhere — are fetched as short id lists, and only when present,
+    # so an OR does not turn every page into a sort of all visible rows.
+    visible = Q(committee_id__in=committees) if committees else Q(pk__in=[])
+    extra = set(
+        Case.objects.filter(submitted_by=user).exclude(committee_id__in=committees).values_list("pk", flat=True)[:5000]
+    )
+    extra |= set(
+        Follow.objects.filter(user=user).exclude(case__committee_id__in=committees).values_list("case_id", flat=True)[:5000]
+    )
+    if extra:
+        visible |= Q(pk__in=sorted(extra))
     if scope.department_ids:
         visible |= Q(pk__in=Assignment.objects.filter(department_id__in=scope.department_ids).values("case_id"))
     return qs.filter(visible)
@@ -87,10 +93,11 @@ def assignments_for(user) -> QuerySet[Assignment]:
 def inbox_for(user) -> QuerySet[Assignment]:
     """A liaison's inbox: open assignments of their departments, due dates first."""
     scope = scope_for(user)
+    # The assignment's own status decides (the engine ends open assignments when a case leaves
+    # handling), so a page is a walk of the partial (department, due_date, id) index.
     return (
         Assignment.objects.select_related("case__committee", "case__category", "case__submitter", "department")
-        .filter(department_id__in=scope.department_ids, status__in=OPEN_ASSIGNMENT_STATUSES,
-                case__status=CaseStatus.HANDLING)
+        .filter(department_id__in=scope.department_ids, status__in=OPEN_ASSIGNMENT_STATUSES)
         .order_by("due_date", "id")
     )
 

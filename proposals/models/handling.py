@@ -215,6 +215,8 @@ class Assignment(models.Model):
         ]
         indexes = [
             models.Index(fields=["department", "status", "due_date"], name="assignment_inbox_idx"),
+            models.Index(fields=["department", "due_date", "id"], name="assignment_open_inbox_idx",
+                         condition=Q(status__in=["assigned", "accepted", "objecting"])),
             models.Index(fields=["due_date"], name="assignment_open_due_idx",
                          condition=Q(status__in=["assigned", "accepted"])),
         ]

@@ -502,6 +502,10 @@ def assignment_reply(*, actor, assignment: Assignment, text: str, attachment: Ca
             before = case.status
             _move(case, CaseStatus.REPLIED)
             case.replied_at = timezone.now()
+            # The lead unit has answered: co-handlers' opinions can no longer shape the reply,
+            # so their open assignments end (and leave their inboxes).
+            case.assignments.filter(round=case.round, role=AssignmentRole.CO,
+                                    status__in=OPEN_ASSIGNMENT_STATUSES).update(status=AssignmentStatus.WITHDRAWN)
             _log(case, actor=actor, action="case.replied",
                  changes={"status": {"before": before, "after": case.status}})
         _refresh_case_due(case)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from cppcc_portal.core import services as calendar, workdays
 from cppcc_portal.core.errors import Conflict
 from cppcc_portal.core.models import AuditEntry, Notification
+from proposals import selectors
 from proposals.choices import (
     AssignmentRole,
     AssignmentStatus,
@@ -849,3 +850,16 @@ def test_following_again_with_the_same_kind_adds_no_timeline_entry(h):
 
     assert list(AuditEntry.objects.filter(action="case.follow").order_by("id").values_list("note", flat=True)) == [
         "Supervises (督办)", "Takes the lead (领办)"]
+
+
+def test_lead_reply_ends_open_co_handling_assignments_and_empties_their_inbox(h):
+    case, lead, co = lead_and_co(h)
+
+    assert list(selectors.inbox_for(h.jack)) == [co]
+
+    handling.assignment_reply(actor=h.hank, assignment=lead, text="已协调，医院挂号窗口下周起延长服务时间。")
+
+    co.refresh_from_db()
+    assert co.status == AssignmentStatus.WITHDRAWN
+    assert state(case)[0] == CaseStatus.REPLIED
+    assert list(selectors.inbox_for(h.jack)) == []
