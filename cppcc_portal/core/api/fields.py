@@ -20,7 +20,12 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 class RefSerializer(serializers.Serializer):
-    """{id, name} of a related object."""
+    """{id, name} of a related object. The fields describe the schema; the representation is
+    built directly, because DRF's generic path inspects ``__str__`` for every row (about half
+    of a list page's serialising time)."""
 
     id = serializers.IntegerField()
     name = serializers.CharField(source="__str__")
+
+    def to_representation(self, instance):
+        return {"id": instance.pk, "name": str(instance)}
