@@ -139,7 +139,9 @@ def _staff(case: Case) -> list:
 
 
 def _tell(case: Case, users: Iterable, title: str, body: str = "", *, actor=None, followers: bool = True) -> None:
-    """Notify ``users`` (and the case's followers), never the person who acted."""
+    """Notify ``users`` and the case's followers (who hear of every step), never the person
+    who acted. ``followers=False`` only where the followers get the same step in another
+    message (the departments' own "new item" notice beside the submitter's "assigned to")."""
     recipients = list(users) + (_followers(case) if followers else [])
     actor_pk = getattr(actor, "pk", None)
     notify(
@@ -331,7 +333,7 @@ def case_route_automatically(*, case_id: int, outbox_id: int | None = None) -> C
             _log(case, actor=None, action="case.triage", note=proposal.reason,
                  changes={"status": {"before": CaseStatus.ROUTING, "after": CaseStatus.TRIAGE}})
             _tell(case, _staff(case), _("An item awaits triage: %(t)s") % {"t": case.title}, proposal.reason,
-                  followers=False)
+                  followers=True)
         outbox.mark_done(outbox_id)
         return case
 
@@ -381,7 +383,7 @@ def assignment_object(*, actor, assignment: Assignment, reason: str,
                                                   suggested_department=suggested_department, requested_by=actor)
         _log(case, actor=actor, action="assignment.object", note=reason)
         _tell(case, _staff(case), _("%(d)s asks to return an item") % {"d": assignment.department}, reason,
-              actor=actor, followers=False)
+              actor=actor, followers=True)
     return request
 
 
@@ -440,7 +442,7 @@ def objection_decide(*, actor, objection: ObjectionRequest, approve: bool, note:
         case.save()
         _tell(case, department_users(assignment.department),
               (_("Return approved: %(t)s") if approve else _("Return rejected: %(t)s")) % {"t": case.title}, note,
-              actor=actor, followers=False)
+              actor=actor, followers=True)
     return objection
 
 
@@ -493,7 +495,7 @@ def assignment_reply(*, actor, assignment: Assignment, text: str, attachment: Ca
             if lead:
                 _tell(case, department_users(lead.department),
                       _("%(d)s sent its opinion on: %(t)s") % {"d": assignment.department, "t": case.title}, text[:500],
-                      actor=actor, followers=False)
+                      actor=actor, followers=True)
             return reply
         _log(case, actor=actor, action="assignment.reply", note=str(assignment.department))
         waiting = case.assignments.filter(round=case.round, status__in=OPEN_ASSIGNMENT_STATUSES,
@@ -534,7 +536,7 @@ def extension_request(*, actor, assignment: Assignment, workdays_requested: int,
         _log(case, actor=actor, action="extension.request",
              note=_("%(n)d working days: %(r)s") % {"n": workdays_requested, "r": reason})
         _tell(case, _staff(case), _("%(d)s asks for more time") % {"d": assignment.department}, reason, actor=actor,
-              followers=False)
+              followers=True)
     return request
 
 
@@ -572,7 +574,7 @@ def extension_decide(*, actor, extension: ExtensionRequest, approve: bool, note:
         extension.save()
         _tell(case, department_users(assignment.department),
               (_("Extension approved: %(t)s") if approve else _("Extension refused: %(t)s")) % {"t": case.title}, note,
-              actor=actor, followers=False)
+              actor=actor, followers=True)
     return extension
 
 
@@ -597,7 +599,7 @@ def _finish_round(case: Case, *, actor, policy: HandlingPolicy) -> None:
         for reply in unhappy:
             _tell(case, department_users(reply.assignment.department),
                   _("Item returned for re-handling: %(t)s") % {"t": case.title}, reply.feedback.comment,
-                  actor=actor, followers=False)
+                  actor=actor, followers=True)
         return
     order = [Rating.UNSATISFIED, Rating.NONE, Rating.BASICALLY, Rating.SATISFIED]
     _close(case, actor=actor, rating=min(ratings, key=order.index) if ratings else Rating.NONE)

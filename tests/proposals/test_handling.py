@@ -863,3 +863,15 @@ def test_lead_reply_ends_open_co_handling_assignments_and_empties_their_inbox(h)
     assert co.status == AssignmentStatus.WITHDRAWN
     assert state(case)[0] == CaseStatus.REPLIED
     assert list(selectors.inbox_for(h.jack)) == []
+
+
+def test_followers_hear_of_return_requests_and_their_decision(h):
+    case = h.submit_routed()
+    handling.case_follow(actor=h.lily, case=case, kind=FollowKind.SUPERVISE)
+    assignment = h.open_assignment(case, h.dept_a)
+
+    objection = handling.assignment_object(actor=h.carol, assignment=assignment, reason="不属于本单位职责")
+    handling.objection_decide(actor=h.alice, objection=objection, approve=False, note="属于教育局职责")
+
+    assert list(Notification.objects.filter(recipient=h.lily).order_by("id").values_list("title", flat=True)) == [
+        f"{h.dept_a} asks to return an item", f"Return rejected: {case.title}"]
