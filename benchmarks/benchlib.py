@@ -26,6 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The checkout gunicorn and the worker run; another one (an older commit, exported) can be
+# measured against the same database with BENCH_APP_ROOT.
+APP_ROOT = Path(os.environ.get("BENCH_APP_ROOT") or ROOT).resolve()
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
 BIN = Path(sys.executable).parent
@@ -75,7 +78,7 @@ def portal_env() -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DEBUG": "0",
         "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(APP_ROOT),
     })
     return env
 
@@ -90,6 +93,22 @@ def setup_django() -> None:
     django.setup()
 
 
+def migrate_if_needed() -> list[str]:
+    """Apply the application's pending migrations to the benchmark database (a benchmark
+    of new code on an old schema would measure the wrong indexes); returns what was applied."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    if APP_ROOT != ROOT:  # the checkout under test owns its schema
+        return []
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        call_command("migrate", interactive=False, verbosity=0)
+    return [f"{m.app_label}.{m.name}" for m, _ in plan]
+
+
 # --- processes -----------------------------------------------------------------------------
 
 
@@ -100,7 +119,7 @@ class ProcessGroup:
         self.name = name
         self.log_path = Path(tempfile.mkstemp(prefix=f"bench-{name}-", suffix=".log")[1])
         self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        self.proc = subprocess.Popen(argv, cwd=APP_ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
 
     def alive(self) -> bool:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import random
 import subprocess
 import time
@@ -170,33 +171,27 @@ def main() -> None:
     parser.add_argument("--deep-page", type=int, default=1000)
     parser.add_argument("--members", type=int, default=40, help="members whose tokens submit")
     parser.add_argument("--no-submit", action="store_true", help="skip the submission scenario")
-    parser.add_argument("--preview-fixes", action="store_true",
-                        help="measure the proposed list fixes (benchmarks/preview_fixes.py) instead of the app as is")
     args = parser.parse_args()
 
     benchlib.setup_django()
-    from django.db import connection
-
+    applied = benchlib.migrate_if_needed()
+    if applied:
+        log(f"applied pending migrations: {', '.join(applied)}")
     from cppcc_portal.core.models import AuditEntry, OutboxMessage
     from proposals.models import Case
 
     info = benchlib.machine()
     info["git"] = git_revision()
+    if benchlib.APP_ROOT != benchlib.ROOT:
+        info["app_root"] = str(benchlib.APP_ROOT)
+        info["app_revision"] = os.environ.get("BENCH_APP_REVISION", "")
     fixtures = prepare(args.members)
     case_marker = Case.objects.order_by("-pk").values_list("pk", flat=True).first()
     audit_marker = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     outbox_marker = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     log(f"{Case.objects.count()} cases; inbox of {fixtures['department']}")
 
-    app = "cppcc_portal.wsgi:application"
-    if args.preview_fixes:
-        import preview_fixes
-
-        app = "preview_fixes:application"
-        with connection.cursor() as cur:
-            cur.execute(preview_fixes.INDEX_SQL)
-            cur.execute("ANALYZE proposals_assignment")
-    gunicorn, port = benchlib.start_gunicorn(args.workers, app=app)
+    gunicorn, port = benchlib.start_gunicorn(args.workers)
     results: dict = {"args": vars(args), "machine": info, "walks": {}, "runs": []}
     try:
         log(f"gunicorn with {args.workers} workers on 127.0.0.1:{port}")
@@ -210,8 +205,10 @@ def main() -> None:
             began = time.perf_counter()
             pages, latencies = walk(port, path, token, args.deep_page)
             deep = max(pages)
+            if deep < args.deep_page and deep > 1:
+                deep -= 1  # the list ended: its last page is short, so measure the last full one
             deep_paths[name] = (pages[1], pages[deep], deep)
-            results["walks"][name] = {"pages": deep, "seconds": round(time.perf_counter() - began, 1),
+            results["walks"][name] = {"pages": max(pages), "measured_deep_page": deep, "seconds": round(time.perf_counter() - began, 1),
                                       "by_block": walk_summary(latencies)}
             log(f"walked {name}: {deep} pages in {time.perf_counter() - began:.1f}s")
 
@@ -255,9 +252,6 @@ def main() -> None:
                 + ", ".join(f"{n} {r['rps']}/s" for n, r in row.items() if n != "loadavg"))
     finally:
         gunicorn.stop()
-        if args.preview_fixes:
-            with connection.cursor() as cur:
-                cur.execute(f"DROP INDEX IF EXISTS {preview_fixes.INDEX_NAME}")
         if not args.no_submit:
             log(f"cleanup: deleted {cleanup(case_marker, audit_marker, outbox_marker)} rows created by submissions")
 
@@ -272,13 +266,13 @@ def main() -> None:
             summary[name]["met"] = summary[name]["ratio"] >= TARGETS[name]
     results["summary"] = summary
     results["pages"] = {name: depth for name, (_, _, depth) in deep_paths.items()}
-    path = benchlib.save_results("http-preview" if args.preview_fixes else "http", results)
+    path = benchlib.save_results("http", results)
 
     rows = [[name, s["rps"], s["p50_ms"], s["p95_ms"], f"{s['ratio']:.3f}",
              f"≥ {s['target']:.2f}: {'met' if s['met'] else 'MISSED'}" if "target" in s else ""]
             for name, s in summary.items()]
     print()
-    print(f"HTTP{' (PREVIEW of proposed fixes)' if args.preview_fixes else ''}, median of {args.runs} runs, {args.concurrency} clients, gunicorn {args.workers} sync workers; "
+    print(f"HTTP, median of {args.runs} runs, {args.concurrency} clients, gunicorn {args.workers} sync workers; "
           f"deep pages: {results['pages']}")
     print(benchlib.markdown_table(["scenario", "req/s", "p50 ms", "p95 ms", "ratio to floor", "target"], rows))
     print()

@@ -271,7 +271,6 @@ def paced_latency(worker: Worker, port: int, fixtures: dict, rate: float, second
 def profile(seats: list, items: int) -> dict:
     """Route ``items`` in this process (no broker) and split one routing's cost."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from proposals import text
     from proposals.models import Case
@@ -285,24 +284,33 @@ def profile(seats: list, items: int) -> dict:
     text.words("预热分词词典")  # jieba loads its dictionary once per process
     words_time = sum(_timed(lambda c=c: routing.case_words(c)) for c in cases)
     propose_time = sum(_timed(lambda c=c: routing.propose(c, threshold=0.8)) for c in cases)
-    with CaptureQueriesContext(connection) as queries:
+    statements: list[tuple[str, float]] = []
+
+    def timed(execute, sql, params, many, context):  # CaptureQueriesContext rounds to 1 ms
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append((sql, time.perf_counter() - began))
+
+    with connection.execute_wrapper(timed):
         began = time.perf_counter()
         for case in cases:
             handling.case_route_automatically(case_id=case.pk)
         total = time.perf_counter() - began
-    sql = sum(float(q["time"]) for q in queries.captured_queries)
+    sql = sum(t for _, t in statements)
     outcome = routing_outcomes(markers.case)
     markers.cleanup()
     from cppcc_portal.celery import app
 
     app.control.purge()
     groups: dict[str, list[float]] = {}
-    for q in queries.captured_queries:
-        groups.setdefault(_statement_kind(q["sql"]), []).append(float(q["time"]))
+    for statement, seconds in statements:
+        groups.setdefault(_statement_kind(statement), []).append(seconds)
     by_kind = sorted(groups.items(), key=lambda kv: sum(kv[1]), reverse=True)
     return {
         "items": len(cases), "ms_per_routing": round(total / len(cases) * 1000, 2),
-        "queries_per_routing": round(len(queries.captured_queries) / len(cases), 1),
+        "queries_per_routing": round(len(statements) / len(cases), 1),
         "sql_ms_per_routing": round(sql / len(cases) * 1000, 2),
         "segmentation_ms_per_item": round(words_time / len(cases) * 1000, 2),
         "propose_ms_per_item": round(propose_time / len(cases) * 1000, 2),
@@ -348,6 +356,9 @@ def main() -> None:
     args.rate = args.rate or [50.0, 10.0]
 
     benchlib.setup_django()
+    applied = benchlib.migrate_if_needed()
+    if applied:
+        log(f"applied pending migrations: {', '.join(applied)}")
     from http_bench import prepare
 
     info = benchlib.machine()
@@ -362,6 +373,9 @@ def main() -> None:
         log(f"profile: {json.dumps(results['profile'], ensure_ascii=False)}")
 
     worker = gunicorn = None
+    if args.runs == 0:
+        print(json.dumps(results.get("profile"), ensure_ascii=False, indent=2))
+        return
     try:
         worker = Worker(args.concurrency, args.pool)
         gunicorn, port = benchlib.start_gunicorn(2)
