@@ -105,3 +105,101 @@ class EscalationLevel(models.TextChoices):
 
 
 ESCALATION_ORDER = [EscalationLevel.LIAISON, EscalationLevel.HEAD, EscalationLevel.STAFF, EscalationLevel.LEADER]
+
+
+# --- the handling engine's reply details ---------------------------------------------------------
+
+
+class ResultCategory(models.TextChoices):
+    """The result a reply reports (proposals; other kinds may use it by policy)."""
+
+    A = "A", _("A: solved or basically solved (解决或基本解决)")
+    B = "B", _("B: being solved or in the plan (列入计划拟解决)")
+    C = "C", _("C: kept for reference (留作参考)")
+    D = "D", _("D: cannot be adopted for now (因条件限制暂不能采纳)")
+
+
+class ReplyReview(models.TextChoices):
+    RELEASED = "released", _("Released to the submitter")
+    PENDING = "pending", _("Awaiting staff review")
+    RETURNED = "returned", _("Returned to the department for revision")
+
+
+# --- proposals (提案) --------------------------------------------------------------------------
+
+
+class ProposalKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual proposal (个人提案)")
+    JOINT = "joint", _("Joint proposal (联名提案)")
+    COLLECTIVE = "collective", _("Collective proposal (集体提案)")
+
+
+class ProposalTiming(models.TextChoices):
+    PLENARY = "plenary", _("Plenary session (大会提案)")
+    INTERSESSION = "intersession", _("Between sessions (平时提案)")
+
+
+class ProposalStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, awaiting review")
+    REVISING = "revising", _("Returned for revision")
+    FILED = "filed", _("Filed (立案)")
+    NOT_FILED = "not_filed", _("Not filed (不立案)")
+    MERGED = "merged", _("Merged (并案)")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+PROPOSAL_TRANSITIONS: dict[str, set[str]] = {
+    ProposalStatus.DRAFT: {ProposalStatus.SUBMITTED},
+    ProposalStatus.SUBMITTED: {ProposalStatus.FILED, ProposalStatus.NOT_FILED, ProposalStatus.MERGED,
+                               ProposalStatus.REVISING, ProposalStatus.WITHDRAWN},
+    ProposalStatus.REVISING: {ProposalStatus.SUBMITTED, ProposalStatus.WITHDRAWN},
+    ProposalStatus.FILED: set(),
+    ProposalStatus.NOT_FILED: set(),
+    ProposalStatus.MERGED: set(),
+    ProposalStatus.WITHDRAWN: set(),
+}
+EDITABLE_PROPOSAL_STATUSES = (ProposalStatus.DRAFT, ProposalStatus.REVISING)
+
+
+class Conversion(models.TextChoices):
+    """What a proposal that is not filed becomes (不立案 转…)."""
+
+    NONE = "", _("Nothing")
+    INFORMATION = "information", _("A social-conditions information item (转社情民意)")
+    REFERENCE = "reference", _("A letter for reference to departments (转有关部门参考)")
+
+
+class CoSignerStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired (not answered before submission)")
+
+
+class BodyKind(models.TextChoices):
+    DEMOCRATIC_PARTY = "democratic_party", _("Democratic party")
+    PEOPLES_ORGANISATION = "peoples_organisation", _("People's organisation")
+    SECTOR = "sector", _("Sector (界别)")
+    SPECIAL_COMMITTEE = "special_committee", _("Special committee (专门委员会)")
+
+
+class GuideStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class SupervisionKind(models.TextChoices):
+    MEETING = "meeting", _("Supervision meeting (督办座谈会)")
+    SITE_VISIT = "site_visit", _("Site visit (实地视察)")
+    CONSULTATION = "consultation", _("Handling consultation (办理协商)")
+    FOLLOW_UP = "follow_up", _("Follow-up consultation (跟踪协商)")
+    OTHER = "other", _("Other")
+
+
+class ProcuratorateStatus(models.TextChoices):
+    TRANSFERRED = "transferred", _("Transferred as a clue (已移送)")
+    ACCEPTED = "accepted", _("Case opened (已立案)")
+    DECLINED = "declined", _("Not opened (不立案)")
+    RECOMMENDATION = "recommendation", _("Procuratorial recommendation issued (已发出检察建议)")
+    CONCLUDED = "concluded", _("Concluded (已办结)")

@@ -5,10 +5,20 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.filtersets import SearchFilterSet, _committees, _departments
+from members.filtersets import SearchFilterSet, _committees, _departments, _sectors
 
-from .choices import OPEN_ASSIGNMENT_STATUSES, AssignmentRole, AssignmentStatus, CaseStatus, Rating
-from .models import Assignment, Case, Category, RoutingRule
+from .choices import (
+    OPEN_ASSIGNMENT_STATUSES,
+    AssignmentRole,
+    AssignmentStatus,
+    CaseStatus,
+    ProposalKind,
+    ProposalStatus,
+    ProposalTiming,
+    Rating,
+    ResultCategory,
+)
+from .models import Assignment, Case, Category, Proposal, RoutingRule
 from .selectors import categories_for
 
 
@@ -93,3 +103,47 @@ class CategoryFilterSet(filters.FilterSet):
     class Meta:
         model = Category
         fields = ["committee", "is_active"]
+
+
+class ProposalFilterSet(SearchFilterSet):
+    """The proposal lists: staff's review and compilation views, members' and leaders' lists."""
+
+    search_fields = ("title", "proposer__name", "body__name")
+    status = filters.MultipleChoiceFilter(label=_("Status"), choices=ProposalStatus.choices, distinct=False)
+    kind = filters.ChoiceFilter(label=_("Kind"), choices=ProposalKind.choices)
+    timing = filters.ChoiceFilter(label=_("Submitted"), choices=ProposalTiming.choices)
+    year = filters.NumberFilter(label=_("Year"))
+    category = filters.ModelChoiceFilter(label=_("Category"), queryset=_categories)
+    committee = filters.ModelChoiceFilter(label=_("Committee"), queryset=_committees)
+    sector = filters.ModelChoiceFilter(label=_("Sector"), queryset=_sectors, field_name="proposer__sector")
+    department = filters.ModelChoiceFilter(label=_("Department"), queryset=_departments, method="filter_department")
+    handling = filters.MultipleChoiceFilter(label=_("Handling"), choices=CaseStatus.choices, field_name="case__status",
+                                            distinct=False)
+    result_category = filters.ChoiceFilter(label=_("Result category"), choices=ResultCategory.choices,
+                                           field_name="case__result_category")
+    rating = filters.ChoiceFilter(label=_("Feedback"), choices=Rating.choices, field_name="case__rating")
+    is_key = filters.BooleanFilter(label=_("Key proposal"))
+    overdue = filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    implemented = filters.BooleanFilter(label=_("Implemented"), method="filter_implemented")
+
+    class Meta:
+        model = Proposal
+        fields = ["q", "status", "kind", "timing", "year", "category", "committee", "sector", "department",
+                  "handling", "result_category", "rating", "is_key", "overdue", "implemented"]
+
+    def filter_department(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Exists(Assignment.objects.filter(case=OuterRef("case_id"), department=value)
+                                      .exclude(status__in=[AssignmentStatus.WITHDRAWN])))
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = {"case__status": CaseStatus.HANDLING, "case__due_date__lt": timezone.localdate()}
+        return queryset.filter(**overdue) if value else queryset.exclude(**overdue)
+
+    def filter_implemented(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(case__implemented_on__isnull=not value)

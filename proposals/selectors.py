@@ -178,3 +178,114 @@ def dead_letters_for(user) -> QuerySet[OutboxMessage]:
     # kwargs->'case_id' is jsonb: compare it as a number, not as json against bigint ids.
     return qs.annotate(case_id=Cast(KeyTextTransform("case_id", "kwargs"), BigIntegerField())).filter(
         case_id__in=case_ids)
+
+
+# --- proposals ---------------------------------------------------------------------------------
+
+_PROPOSAL_RELATED = ("committee", "term", "session", "category", "proposer__sector", "body", "submitted_by", "case")
+
+
+def proposals_for(user) -> QuerySet:
+    """Staff and leaders: every proposal of their committees but drafts (drafts are private).
+    Members: their own (as writer, first proposer or co-signer — invited ones included, so an
+    invitee can read what they are asked to sign) and the filed proposals of their committees.
+    Liaisons: proposals whose handling reaches their departments, or sent to them for
+    reference. Authorised users of a proposing body: its proposals."""
+    from .choices import CoSignerStatus, ProposalStatus
+    from .models import CoSigner, Proposal
+
+    qs = Proposal.objects.select_related(*_PROPOSAL_RELATED)
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs.exclude(status=ProposalStatus.DRAFT)
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    visible = Q(submitted_by=user) | Q(proposer__user=user) | Q(body__authorised_users=user)
+    visible |= Q(pk__in=CoSigner.objects.filter(member__user=user).exclude(
+        status__in=[CoSignerStatus.DECLINED]).values("proposal_id"))
+    if scope.oversight_committee_ids:
+        visible |= Q(committee_id__in=scope.oversight_committee_ids) & ~Q(status=ProposalStatus.DRAFT)
+    if scope.member_committee_ids:
+        visible |= Q(committee_id__in=scope.member_committee_ids, status=ProposalStatus.FILED)
+    if scope.department_ids:
+        visible |= Q(case__in=Assignment.objects.filter(department_id__in=scope.department_ids).values("case_id"))
+        visible |= Q(reference_departments__in=scope.department_ids)
+        visible |= Q(procuratorate_transfer__procuratorate_id__in=scope.department_ids)
+    return qs.filter(visible).distinct()
+
+
+def my_proposals(user) -> QuerySet:
+    """What the user wrote, first-proposes or co-signs (not invitations), drafts included."""
+    from .choices import CoSignerStatus
+    from .models import CoSigner, Proposal
+
+    return Proposal.objects.select_related(*_PROPOSAL_RELATED).filter(
+        Q(submitted_by=user) | Q(proposer__user=user)
+        | Q(pk__in=CoSigner.objects.filter(member__user=user, status=CoSignerStatus.CONFIRMED).values("proposal_id"))
+    )
+
+
+def cosign_invitations_for(user) -> QuerySet:
+    from .choices import EDITABLE_PROPOSAL_STATUSES, CoSignerStatus
+    from .models import CoSigner
+
+    return (CoSigner.objects.select_related("proposal__committee", "proposal__proposer", "proposal__category", "member")
+            .filter(member__user=user, status=CoSignerStatus.INVITED,
+                    proposal__status__in=EDITABLE_PROPOSAL_STATUSES)
+            .order_by("-invited_at", "-id"))
+
+
+def proposals_staff(user) -> QuerySet:
+    """Proposals of the committees the user is staff of (where staff may act), drafts aside."""
+    from .choices import ProposalStatus
+    from .models import Proposal
+
+    qs = Proposal.objects.select_related(*_PROPOSAL_RELATED).exclude(status=ProposalStatus.DRAFT)
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(committee_id__in=scope.staff_committee_ids)
+
+
+def review_queue(user) -> QuerySet:
+    from .choices import ProposalStatus
+
+    return proposals_staff(user).filter(status=ProposalStatus.SUBMITTED).order_by("submitted_at", "id")
+
+
+def supervised_proposals(user) -> QuerySet:
+    """Key proposals: those the user supervises (leaders), every key proposal of their
+    committees (staff and leaders)."""
+    scope = scope_for(user)
+    qs = proposals_for(user).filter(is_key=True)
+    if scope.is_superuser or scope.oversight_committee_ids:
+        return qs
+    return qs.filter(key_leaders=user)
+
+
+def proposal_for_case(user, case_id: int):
+    """The filed proposal a handling item belongs to (not one merged into it), if visible."""
+    return proposals_for(user).filter(case_id=case_id, merged_into__isnull=True).order_by("id").first()
+
+
+def topic_guides_for(user) -> QuerySet:
+    """Published guides of the user's committees; drafts too where the user is staff."""
+    from .choices import GuideStatus
+    from .models import TopicGuide
+
+    qs = TopicGuide.objects.select_related("committee").prefetch_related("topics__category")
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(Q(committee_id__in=scope.committee_ids, status=GuideStatus.PUBLISHED)
+                     | Q(committee_id__in=scope.staff_committee_ids))
+
+
+def proposal_bodies_for(user) -> QuerySet:
+    from .models import ProposalBody
+
+    qs = ProposalBody.objects.select_related("committee", "sector", "special_committee")
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(Q(committee_id__in=scope.oversight_committee_ids) | Q(authorised_users=user)).distinct()

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -34,4 +34,7 @@ urlpatterns = [
     path("handling/policies/set/", views.PolicySetView.as_view(), name="policy_set"),
     path("handling/dead-letters/", views.DeadLetterListView.as_view(), name="dead_letter_list"),
     path("handling/dead-letters/<int:pk>/retry/", views.dead_letter_retry, name="dead_letter_retry"),
+    # proposals (提案): writing and review; after filing
+    path("", include("proposals.proposal_urls")),
+    path("", include("proposals.proposal_handling_urls")),
 ]

@@ -56,6 +56,23 @@ class CalendarDay(models.Model):
         return f"{self.date} {self.get_kind_display()} {self.name}".strip()
 
 
+class StoredUpload(models.Model):
+    """A file a user uploaded, as ``core.uploads.clean_upload`` accepted it. Concrete models add
+    what the file belongs to and where it is stored (``file`` with its ``upload_to``)."""
+
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class AuditEntry(models.Model):
     """Who did what to which object, when, and which fields changed (before → after)."""
 

@@ -10,13 +10,27 @@ from .handling import (
     Follow,
     HandlingPolicy,
     ObjectionRequest,
+    ProgressNote,
     Reply,
 )
 from .micro import MicroSuggestion
+from .proposal import (
+    CoSigner,
+    GuideTopic,
+    ProcuratorateTransfer,
+    Proposal,
+    ProposalAttachment,
+    ProposalBody,
+    ProposalSequence,
+    SupervisionActivity,
+    TopicGuide,
+)
 from .routing import RoutingDecision, RoutingDepartmentStat, RoutingRule, RoutingTermStat
 
 __all__ = [
     "Assignment", "Case", "CaseAttachment", "Category", "ContactRecord", "Escalation", "ExtensionRequest",
     "Feedback", "Follow", "HandlingPolicy", "MicroSuggestion", "ObjectionRequest", "Reply", "RoutingDecision",
-    "RoutingDepartmentStat", "RoutingRule", "RoutingTermStat",
+    "RoutingDepartmentStat", "RoutingRule", "RoutingTermStat", "ProgressNote", "CoSigner", "GuideTopic",
+    "ProcuratorateTransfer", "Proposal", "ProposalAttachment", "ProposalBody", "ProposalSequence",
+    "SupervisionActivity", "TopicGuide",
 ]

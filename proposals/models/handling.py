@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cppcc_portal.core.models import StoredUpload
 from members.models import Committee, Department, Member
 
 from ..choices import (
@@ -23,7 +24,9 @@ from ..choices import (
     FollowKind,
     HandlingMode,
     Rating,
+    ReplyReview,
     RequestStatus,
+    ResultCategory,
 )
 
 
@@ -71,6 +74,10 @@ class HandlingPolicy(models.Model):
     escalate_staff_after = models.PositiveSmallIntegerField(_("escalate to committee staff after (working days overdue)"), default=5)
     escalate_leader_after = models.PositiveSmallIntegerField(_("escalate to the supervising leader after (working days overdue)"), default=10)
     routing_confidence = models.FloatField(_("confidence needed to route by recommendation"), default=0.8)
+    result_categories = models.CharField(
+        _("result categories a reply reports"), max_length=8, blank=True, default="",
+        help_text=_("Empty: replies report no result category; \"ABC\" or \"ABCD\" for proposals."))
+    review_replies = models.BooleanField(_("staff review replies before the submitter sees them"), default=False)
 
     class Meta:
         constraints = [
@@ -96,6 +103,23 @@ class HandlingPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.committee} · {self.get_kind_display()}" + (f" · {self.category}" if self.category_id else "")
+
+    @classmethod
+    def builtin(cls, *, committee_id: int, kind: str) -> HandlingPolicy:
+        """The policy a committee has before it writes its own: the field defaults, with the
+        kind's usual numbers (a proposal: three months to reply, six at most)."""
+        return cls(committee_id=committee_id, kind=kind, **KIND_DEFAULTS.get(kind, {}))
+
+
+# A proposal's usual numbers in working days: three months ≈ 60 working days to reply, the
+# final reply within six months ≈ 60 more by extension; co-handlers' opinions within a month.
+KIND_DEFAULTS: dict[str, dict] = {
+    CaseKind.PROPOSAL: {
+        "reply_workdays": 60, "co_opinion_workdays": 20, "objection_workdays": 5, "rating_workdays": 20,
+        "max_extension_workdays": 60, "reminder_workdays": 10, "escalate_head_after": 5,
+        "escalate_staff_after": 10, "escalate_leader_after": 20, "result_categories": "ABC",
+    },
+}
 
 
 class Case(models.Model):
@@ -123,6 +147,10 @@ class Case(models.Model):
     # The earliest deadline among open assignments (denormalised for the lists and the sweep).
     due_date = models.DateField(_("due"), null=True, blank=True)
     rating = models.CharField(_("final rating"), max_length=16, choices=Rating.choices, blank=True)
+    result_category = models.CharField(_("result category"), max_length=1, choices=ResultCategory.choices,
+                                       blank=True)
+    implemented_on = models.DateField(_("implemented on"), null=True, blank=True,
+                                      help_text=_("For category B: the day the follow-up recorded it implemented."))
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     routed_at = models.DateTimeField(_("routed at"), null=True, blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
@@ -153,25 +181,16 @@ class Case(models.Model):
         return self.status == CaseStatus.HANDLING and self.due_date is not None and self.due_date < timezone.localdate()
 
 
-class CaseAttachment(models.Model):
+class CaseAttachment(StoredUpload):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to="cases/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
     purpose = models.CharField(max_length=16, default="submission",
                                choices=[("submission", _("Submission")), ("reply", _("Reply letter"))])
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
-
 
 class Assignment(models.Model):
     """One department's part in handling a case in one round, with its deadline clock.
@@ -251,20 +270,35 @@ class Reply(models.Model):
     text = models.TextField(_("reply"))
     attachment = models.ForeignKey(CaseAttachment, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    result_category = models.CharField(_("result category"), max_length=1, choices=ResultCategory.choices,
+                                       blank=True)
+    may_publish = models.BooleanField(_("may be published"), default=False)
+    review_status = models.CharField(_("review"), max_length=16, choices=ReplyReview.choices,
+                                     default=ReplyReview.RELEASED)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("replied at"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            # Two liaisons replying at once: one reply per assignment and round wins.
-            models.UniqueConstraint(fields=["assignment", "round"], name="reply_once_per_round"),
+            # Two liaisons replying at once: one reply per assignment and round wins (a reply
+            # staff returned for revision makes room for the revised one).
+            models.UniqueConstraint(fields=["assignment", "round"], condition=~Q(review_status="returned"),
+                                    name="reply_once_per_round"),
         ]
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
 
     def __str__(self) -> str:
         return f"{self.assignment.department}: {self.text[:30]}"
+
+    @property
+    def is_released(self) -> bool:
+        return self.review_status == ReplyReview.RELEASED
 
 
 class Feedback(models.Model):
@@ -401,3 +435,25 @@ class Escalation(models.Model):
         return f"{self.assignment} {self.get_level_display()}"
 
 
+
+
+class ProgressNote(models.Model):
+    """A follow-up entry after the reply ("from replied to implemented"): what was done by when,
+    until the item is recorded implemented (category B items above all)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="progress_notes")
+    department = models.ForeignKey(Department, verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    noted_on = models.DateField(_("date"))
+    text = models.TextField(_("progress"))
+    implemented = models.BooleanField(_("implemented"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["noted_on", "id"]
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+
+    def __str__(self) -> str:
+        return f"{self.noted_on} {self.text[:30]}"

@@ -19,7 +19,8 @@ RULE_FIELDS = ["committee", "kind", "name", "priority", "category", "keywords", 
                "co_departments", "is_active"]
 POLICY_FIELDS = ["committee", "kind", "category", "reply_workdays", "co_opinion_workdays", "objection_workdays",
                  "rating_workdays", "max_rounds", "max_extension_workdays", "reminder_workdays",
-                 "escalate_head_after", "escalate_staff_after", "escalate_leader_after", "routing_confidence"]
+                 "escalate_head_after", "escalate_staff_after", "escalate_leader_after", "routing_confidence",
+                 "result_categories", "review_replies"]
 
 
 def category_create(*, actor, committee: Committee, name: str, order: int = 0, is_active: bool = True) -> Category:
@@ -87,11 +88,20 @@ def policy_set(*, actor, committee: Committee, kind: str, category: Category | N
     ensure_can_manage(actor, committee)
     if category is not None and category.committee_id != committee.pk:
         raise ValidationError({"category": _("Choose a category of this committee.")})
+    if "result_categories" in values:
+        letters = (values["result_categories"] or "").upper()
+        if not set(letters) <= set("ABCD") or len(set(letters)) != len(letters):
+            raise ValidationError({"result_categories": _("Use each of the letters A, B, C and D at most once.")})
+        values["result_categories"] = "".join(sorted(letters))
     with transaction.atomic():
         policy = HandlingPolicy.objects.select_for_update().filter(committee=committee, kind=kind,
                                                                    category=category).first()
         if policy is None:
-            policy = HandlingPolicy(committee=committee, kind=kind, category=category, **values)
+            policy = HandlingPolicy.builtin(committee_id=committee.pk, kind=kind)
+            policy.category = category
+            for name, value in values.items():
+                setattr(policy, name, value)
+
             return audit.create_audited(actor=actor, obj=policy, action="policy.create", fields=POLICY_FIELDS)
         return audit.update_audited(actor=actor, obj=policy, action="policy.update", changes=values)
 

@@ -23,7 +23,7 @@ from cppcc_portal.core.errors import Conflict
 from cppcc_portal.core.notifications import notify
 from members.choices import CommitteeRoleKind
 from members.models import Department
-from members.selectors import committee_role_users, department_users
+from members.selectors import committee_role_users, department_users, scope_for
 
 from ..choices import (
     ASSIGNMENT_TRANSITIONS,
@@ -38,6 +38,7 @@ from ..choices import (
     FollowKind,
     HandlingMode,
     Rating,
+    ReplyReview,
     RequestStatus,
     RoutingMethod,
 )
@@ -52,6 +53,7 @@ from ..models import (
     Follow,
     HandlingPolicy,
     ObjectionRequest,
+    ProgressNote,
     Reply,
     RoutingDecision,
 )
@@ -60,7 +62,7 @@ from . import routing
 
 CASE_URLS = {
     CaseKind.MICRO_SUGGESTION: "/micro-suggestions/{id}/",
-    CaseKind.PROPOSAL: "/proposals/{id}/",
+    CaseKind.PROPOSAL: "/proposals/handling/{id}/",
     CaseKind.INFORMATION: "/information/{id}/",
 }
 MAX_TEXT = 10000
@@ -87,7 +89,7 @@ def policy_for(case: Case) -> HandlingPolicy:
     for policy in policies:
         if policy.category_id and policy.category_id == case.category_id:
             return policy
-    return policies[0] if policies else HandlingPolicy(committee_id=case.committee_id, kind=case.kind)
+    return policies[0] if policies else HandlingPolicy.builtin(committee_id=case.committee_id, kind=case.kind)
 
 
 # --- small shared steps --------------------------------------------------------------------------
@@ -467,9 +469,25 @@ def contact_record(*, actor, assignment: Assignment, method: str, contacted_on: 
     return record
 
 
-def assignment_reply(*, actor, assignment: Assignment, text: str, attachment: CaseAttachment | None = None) -> Reply:
+def _check_result(policy: HandlingPolicy, result_category: str, *, member_facing: bool) -> str:
+    letters = policy.result_categories if member_facing else ""
+    result_category = (result_category or "").strip().upper()
+    if not letters:
+        if result_category:
+            raise ValidationError({"result_category": _("Replies to this item report no result category.")})
+        return ""
+    if result_category not in letters:
+        choices = "、".join(letters)
+        raise ValidationError({"result_category": _("Choose the result category: %(c)s.") % {"c": choices}})
+    return result_category
+
+
+def assignment_reply(*, actor, assignment: Assignment, text: str, attachment: CaseAttachment | None = None,
+                     result_category: str = "", may_publish: bool = False) -> Reply:
     """A lead or separate unit replies to the member; a co-handling unit sends its opinion to
-    the lead unit. When every unit that answers the member has replied, the item waits for the
+    the lead unit. A reply reports a result category where the committee's policy asks for one
+    (proposals: A/B/C, optionally D). Where staff review replies, the reply waits for them;
+    otherwise, when every unit that answers the member has replied, the item waits for the
     member's rating.
 
     Side effects: Reply row (one per assignment and round — a second concurrent reply loses
@@ -478,14 +496,20 @@ def assignment_reply(*, actor, assignment: Assignment, text: str, attachment: Ca
     text = _text(text, "text")
     with transaction.atomic():
         case, assignment = _lock_assignment(actor, assignment)
+        policy = policy_for(case)
+        is_opinion = assignment.role == AssignmentRole.CO
+        result_category = _check_result(policy, result_category, member_facing=not is_opinion)
         _move_assignment(assignment, AssignmentStatus.REPLIED)
         assignment.replied_at = timezone.now()
         assignment.save(update_fields=["status", "replied_at"])
+        held = policy.review_replies and not is_opinion
         try:
             with transaction.atomic():
-                reply = Reply.objects.create(assignment=assignment, case=case, round=case.round, text=text,
-                                             attachment=attachment, is_opinion=assignment.role == AssignmentRole.CO,
-                                             created_by=actor)
+                reply = Reply.objects.create(
+                    assignment=assignment, case=case, round=case.round, text=text, attachment=attachment,
+                    is_opinion=is_opinion, result_category=result_category, may_publish=bool(may_publish),
+                    review_status=ReplyReview.PENDING if held else ReplyReview.RELEASED, created_by=actor,
+                )
         except IntegrityError:
             raise Conflict(_("Your department has already replied in this round.")) from None
         if reply.is_opinion:
@@ -497,24 +521,115 @@ def assignment_reply(*, actor, assignment: Assignment, text: str, attachment: Ca
                       _("%(d)s sent its opinion on: %(t)s") % {"d": assignment.department, "t": case.title}, text[:500],
                       actor=actor, followers=True)
             return reply
-        _log(case, actor=actor, action="assignment.reply", note=str(assignment.department))
-        waiting = case.assignments.filter(round=case.round, status__in=OPEN_ASSIGNMENT_STATUSES,
-                                          role__in=[AssignmentRole.LEAD, AssignmentRole.SEPARATE]).exists()
-        if not waiting:
-            before = case.status
-            _move(case, CaseStatus.REPLIED)
-            case.replied_at = timezone.now()
-            # The lead unit has answered: co-handlers' opinions can no longer shape the reply,
-            # so their open assignments end (and leave their inboxes).
-            case.assignments.filter(round=case.round, role=AssignmentRole.CO,
-                                    status__in=OPEN_ASSIGNMENT_STATUSES).update(status=AssignmentStatus.WITHDRAWN)
-            _log(case, actor=actor, action="case.replied",
-                 changes={"status": {"before": before, "after": case.status}})
-        _refresh_case_due(case)
-        case.save()
-        _tell(case, _submitters(case), _("%(d)s replied to your item: %(t)s") % {"d": assignment.department, "t": case.title},
-              text[:500], actor=actor)
+        _log(case, actor=actor, action="assignment.reply",
+             note=" ".join(filter(None, [str(assignment.department), result_category])))
+        if held:
+            _tell(case, _staff(case), _("A reply awaits your review: %(t)s") % {"t": case.title},
+                  str(assignment.department), actor=actor, followers=False)
+            return reply
+        _release(case, reply, actor=actor)
     return reply
+
+
+def _release(case: Case, reply: Reply, *, actor) -> None:
+    """``reply`` reaches the member; the item waits for the rating once no unit that answers
+    the member is still working or waiting for review."""
+    waiting = case.assignments.filter(round=case.round, status__in=OPEN_ASSIGNMENT_STATUSES,
+                                      role__in=[AssignmentRole.LEAD, AssignmentRole.SEPARATE]).exists()
+    waiting = waiting or case.replies.filter(round=case.round, review_status=ReplyReview.PENDING).exists()
+    if not waiting:
+        before = case.status
+        _move(case, CaseStatus.REPLIED)
+        case.replied_at = timezone.now()
+        results = [r.result_category for r in case.replies.filter(round=case.round, is_opinion=False,
+                                                                  review_status=ReplyReview.RELEASED)
+                   if r.result_category]
+        # Separate units may report different results: the item counts as the least solved.
+        case.result_category = max(results) if results else ""
+        # The lead unit has answered: co-handlers' opinions can no longer shape the reply,
+        # so their open assignments end (and leave their inboxes).
+        case.assignments.filter(round=case.round, role=AssignmentRole.CO,
+                                status__in=OPEN_ASSIGNMENT_STATUSES).update(status=AssignmentStatus.WITHDRAWN)
+        _log(case, actor=actor, action="case.replied", changes={"status": {"before": before, "after": case.status}})
+    _refresh_case_due(case)
+    case.save()
+    department = reply.assignment.department
+    _tell(case, _submitters(case), _("%(d)s replied to your item: %(t)s") % {"d": department, "t": case.title},
+          reply.text[:500], actor=actor)
+
+
+def reply_review(*, actor, reply: Reply, approve: bool, note: str = "") -> Reply:
+    """Staff release a reply to the submitter, or return it to the department to revise (the
+    department replies again; its deadline is unchanged).
+
+    Side effects: the reply's review fields; released: maybe the case replied (as on an
+    unreviewed reply); returned: the assignment back to accepted; timeline, notifications.
+    """
+    note = _text(note, "note", required=not approve, max_length=2000)
+    with transaction.atomic():
+        case = _lock(reply.case)
+        if not can_handle_staff(actor, case):
+            raise PermissionDenied(_("Only staff of this committee may review replies."))
+        reply = Reply.objects.select_for_update().select_related("assignment__department").get(pk=reply.pk)
+        if reply.review_status != ReplyReview.PENDING or case.status != CaseStatus.HANDLING:
+            raise Conflict(_("This reply is not waiting for review."))
+        reply.reviewed_by, reply.reviewed_at, reply.review_note = actor, timezone.now(), note
+        assignment = Assignment.objects.select_for_update().get(pk=reply.assignment_id)
+        if approve:
+            reply.review_status = ReplyReview.RELEASED
+            reply.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "review_note"])
+            _log(case, actor=actor, action="reply.release", note=note or str(assignment.department))
+            _release(case, reply, actor=actor)
+        else:
+            reply.review_status = ReplyReview.RETURNED
+            reply.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "review_note"])
+            _move_assignment(assignment, AssignmentStatus.ACCEPTED)
+            assignment.replied_at = None
+            assignment.accepted_at = assignment.accepted_at or timezone.now()
+            assignment.save(update_fields=["status", "replied_at", "accepted_at"])
+            _log(case, actor=actor, action="reply.return", note=note)
+            _tell(case, department_users(assignment.department),
+                  _("Your reply was returned for revision: %(t)s") % {"t": case.title}, note, actor=actor,
+                  followers=False)
+    return reply
+
+
+def progress_note_add(*, actor, case: Case, noted_on: dt.date, text: str, implemented: bool = False) -> ProgressNote:
+    """A follow-up entry after the reply ("from replied to implemented"), by committee staff or
+    a department that handled the item; ``implemented`` records the day it was carried out.
+
+    Side effects: the note, the case's ``implemented_on`` (once), timeline, notifications.
+    """
+    text = _text(text, "text", max_length=4000)
+    if noted_on > today():
+        raise ValidationError({"noted_on": _("The date cannot be in the future.")})
+    with transaction.atomic():
+        case = _lock(case)
+        scope_departments = set(scope_for(actor).department_ids)
+        handled_by = set(case.assignments.exclude(status__in=[AssignmentStatus.WITHDRAWN, AssignmentStatus.RETURNED])
+                         .values_list("department_id", flat=True))
+        departments = scope_departments & handled_by
+        if not (can_handle_staff(actor, case) or departments):
+            raise PermissionDenied(_("Only committee staff or a department that handled this item may add progress."))
+        if case.status not in (CaseStatus.REPLIED, CaseStatus.CLOSED):
+            raise Conflict(_("Progress is recorded after the reply."))
+        if case.implemented_on is not None:
+            raise Conflict(_("This item was recorded implemented on %(d)s.") % {"d": case.implemented_on})
+        if case.replied_at and noted_on < timezone.localdate(case.replied_at):
+            raise ValidationError({"noted_on": _("The reply was given on %(d)s; progress cannot be earlier.")
+                                   % {"d": timezone.localdate(case.replied_at)}})
+        department_id = min(departments) if departments and not can_handle_staff(actor, case) else None
+        note = ProgressNote.objects.create(case=case, department_id=department_id, noted_on=noted_on, text=text,
+                                           implemented=bool(implemented), created_by=actor)
+        if implemented:
+            case.implemented_on = noted_on
+            case.save(update_fields=["implemented_on", "updated_at"])
+        _log(case, actor=actor, action="case.implemented" if implemented else "case.progress",
+             note=f"{noted_on.isoformat()} {text[:200]}")
+        _tell(case, _submitters(case) + _staff(case),
+              (_("Implemented: %(t)s") if implemented else _("Progress on: %(t)s")) % {"t": case.title},
+              text[:500], actor=actor)
+    return note
 
 
 def extension_request(*, actor, assignment: Assignment, workdays_requested: int, reason: str) -> ExtensionRequest:
@@ -583,7 +698,8 @@ def extension_decide(*, actor, extension: ExtensionRequest, approve: bool, note:
 
 def _finish_round(case: Case, *, actor, policy: HandlingPolicy) -> None:
     """Called with the case locked once every member-facing reply of the round is rated."""
-    replies = list(case.replies.filter(round=case.round, is_opinion=False).select_related("feedback", "assignment__department"))
+    replies = list(case.replies.filter(round=case.round, is_opinion=False, review_status=ReplyReview.RELEASED)
+                   .select_related("feedback", "assignment__department"))
     ratings = [r.feedback.rating for r in replies]
     unhappy = [r for r in replies if r.feedback.rating == Rating.UNSATISFIED]
     if unhappy and case.round < policy.max_rounds:
@@ -637,7 +753,8 @@ def case_rate(*, actor, reply: Reply, rating: str, comment: str = "") -> Feedbac
         if not is_case_submitter(actor, case):
             raise PermissionDenied(_("Only the member who submitted the item may rate the reply."))
         reply = Reply.objects.select_for_update().get(pk=reply.pk)
-        if case.status != CaseStatus.REPLIED or reply.round != case.round or reply.is_opinion:
+        if (case.status != CaseStatus.REPLIED or reply.round != case.round or reply.is_opinion
+                or reply.review_status != ReplyReview.RELEASED):
             raise Conflict(_("This reply cannot be rated now."))
         if Feedback.objects.filter(reply=reply).exists():
             raise Conflict(_("This reply has already been rated."))
@@ -646,7 +763,8 @@ def case_rate(*, actor, reply: Reply, rating: str, comment: str = "") -> Feedbac
             raise Conflict(_("Ratings were due by %(d)s; the item closes without a rating.") % {"d": rating_due})
         feedback = Feedback.objects.create(reply=reply, case=case, rating=rating, comment=comment, created_by=actor)
         _log(case, actor=actor, action="case.rate", note=f"{feedback.get_rating_display()} {comment}".strip())
-        pending = case.replies.filter(round=case.round, is_opinion=False, feedback__isnull=True).exists()
+        pending = case.replies.filter(round=case.round, is_opinion=False, review_status=ReplyReview.RELEASED,
+                                      feedback__isnull=True).exists()
         if not pending:
             _finish_round(case, actor=actor, policy=policy_for(case))
     return feedback
@@ -762,7 +880,8 @@ def sweep_unrated(*, now: dt.date | None = None) -> int:
             locked = _lock(case)
             if locked.status != CaseStatus.REPLIED:
                 continue
-            for reply in locked.replies.filter(round=locked.round, is_opinion=False, feedback__isnull=True):
+            for reply in locked.replies.filter(round=locked.round, is_opinion=False, feedback__isnull=True,
+                                               review_status=ReplyReview.RELEASED):
                 Feedback.objects.create(reply=reply, case=locked, rating=Rating.NONE)
             _finish_round(locked, actor=None, policy=policy)
             closed += 1

@@ -143,3 +143,40 @@ def h(world, seeded_calendar) -> Handling:
     w.rule_east = config.routing_rule_create(actor=alice, committee=w.a, name="东区事务", priority=1, place=w.a1,
                                              lead_department=w.dept_a3)
     return w
+
+
+class Proposals(Handling):
+    """The handling world plus a proposal's steps, each through the real services."""
+
+    TEXT = {
+        "title": "关于加快推进城区老旧小区加装电梯的建议",
+        "reason": "城区老旧小区多为六层以下无电梯住宅，老年居民上下楼困难。",
+        "analysis": "我市2000年前建成的老旧小区约有1200栋，60岁以上居民占比超过三成，加装电梯意愿强烈，"
+                    "但存在资金分摊难、低层住户意见不一、审批环节多等问题。",
+        "suggestions": "一是简化加装电梯审批流程，实行联合审查；二是设立专项补贴资金；三是建立低层住户补偿协商机制。",
+    }
+
+    def draft(self, *, member=None, **fields):
+        from proposals.services import proposals
+
+        member = member or self.bob_seat
+        values = {**self.TEXT, "category": self.cat_city, **fields}
+        return proposals.proposal_draft_save(actor=member.user, member=member, **values)
+
+    def submitted(self, **fields):
+        from proposals.services import proposals
+
+        proposal = self.draft(**fields)
+        return proposals.proposal_submit(actor=proposal.submitted_by, proposal=proposal)
+
+    def filed(self, *, lead=None, co=(), mode=None, **fields):
+        from proposals.services import proposals
+
+        proposal = self.submitted(**fields)
+        return proposals.proposal_file(actor=self.alice, proposal=proposal, lead_department=lead,
+                                       co_departments=co, handling_mode=mode)
+
+
+@pytest.fixture
+def pp(h) -> Proposals:
+    return Proposals(**vars(h))

@@ -1,0 +1,111 @@
+"""A proposal from draft to implemented reply through the services: the journey every other
+proposal test details."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from proposals.choices import (
+    AssignmentStatus,
+    CaseStatus,
+    CoSignerStatus,
+    ProposalKind,
+    ProposalStatus,
+    Rating,
+    ReplyReview,
+)
+from proposals.models import Assignment, Proposal
+from proposals.services import config, handling, proposals
+
+pytestmark = pytest.mark.django_db
+
+
+def test_joint_proposal_from_draft_to_implemented_reply(pp, clock):
+    draft = pp.draft(kind=ProposalKind.JOINT)
+    [invite] = proposals.proposal_invite(actor=pp.bob, proposal=draft, members=[pp.cindy_seat])
+    proposals.cosign_respond(actor=pp.cindy, cosigner=invite, accept=True)
+    proposal = proposals.proposal_submit(actor=pp.bob, proposal=draft)
+    assert proposal.status == ProposalStatus.SUBMITTED
+
+    proposal = proposals.proposal_file(actor=pp.alice, proposal=proposal, lead_department=pp.dept_a3,
+                                       co_departments=[pp.dept_a2])
+    assert (proposal.status, proposal.number, proposal.number_label) == (ProposalStatus.FILED, 1, "No. 0001")
+    case = proposal.case
+    case.refresh_from_db()
+    assert (case.status, case.handling_mode) == (CaseStatus.HANDLING, "lead")
+    assert list(case.co_submitters.all()) == [pp.cindy_seat]
+    lead = Assignment.objects.get(case=case, department=pp.dept_a3)
+    co = Assignment.objects.get(case=case, department=pp.dept_a2)
+    # Proposals have three months (60 working days) to reply, co-handlers a month (20).
+    assert lead.clock_workdays == 60 and co.clock_workdays == 20
+
+    handling.assignment_reply(actor=pp.hank, assignment=co, text="建议纳入城市更新项目统筹。")
+    reply = handling.assignment_reply(actor=pp.jack, assignment=lead, text="已列入明年城市更新计划。",
+                                      result_category="B", may_publish=True)
+    case.refresh_from_db()
+    assert (case.status, case.result_category, reply.review_status) == (CaseStatus.REPLIED, "B", ReplyReview.RELEASED)
+
+    handling.case_rate(actor=pp.bob, reply=reply, rating=Rating.BASICALLY)
+    case.refresh_from_db()
+    assert (case.status, case.rating) == (CaseStatus.CLOSED, Rating.BASICALLY)
+
+    handling.progress_note_add(actor=pp.jack, case=case, noted_on=clock.today, text="已完成10栋加装。")
+    handling.progress_note_add(actor=pp.alice, case=case, noted_on=clock.today, text="全部完成。", implemented=True)
+    case.refresh_from_db()
+    assert case.implemented_on == clock.today
+
+
+def test_numbers_run_per_committee_term_and_year(pp):
+    first = pp.filed()
+    second = pp.filed(title="关于完善城区停车设施规划建设的建议")
+    assert [first.number, second.number] == [1, 2]
+
+
+def test_reply_review_holds_the_reply_until_staff_release_it(pp):
+    config.policy_set(actor=pp.alice, committee=pp.a, kind="proposal", review_replies=True)
+    proposal = pp.filed(lead=pp.dept_a)
+    lead = Assignment.objects.get(case=proposal.case, department=pp.dept_a)
+    reply = handling.assignment_reply(actor=pp.carol, assignment=lead, text="已研究。", result_category="C")
+    proposal.case.refresh_from_db()
+    assert (reply.review_status, proposal.case.status) == (ReplyReview.PENDING, CaseStatus.HANDLING)
+    handling.reply_review(actor=pp.alice, reply=reply, approve=False, note="请补充具体措施。")
+    lead.refresh_from_db()
+    assert lead.status == AssignmentStatus.ACCEPTED
+    second = handling.assignment_reply(actor=pp.carol, assignment=lead, text="已研究，补充措施如下。", result_category="B")
+    handling.reply_review(actor=pp.alice, reply=second, approve=True)
+    proposal.case.refresh_from_db()
+    assert (proposal.case.status, proposal.case.result_category) == (CaseStatus.REPLIED, "B")
+
+
+def test_merged_proposals_share_the_handling(pp):
+    main = pp.submitted()
+    other = pp.submitted(member=pp.cindy_seat, title="关于老旧小区加装电梯财政补贴的建议")
+    proposals.proposal_merge(actor=pp.alice, main=main, others=[other])
+    main = proposals.proposal_file(actor=pp.alice, proposal=main, lead_department=pp.dept_a3)
+    other.refresh_from_db()
+    assert (other.status, other.case_id, other.merged_into_id) == (ProposalStatus.MERGED, main.case_id, main.pk)
+    assert list(main.case.co_submitters.all()) == [pp.cindy_seat]
+
+
+def test_similar_proposals_score_the_shared_topic_first(pp):
+    from proposals import similarity
+
+    elevator = pp.filed()
+    pp.filed(title="关于加强中小学食堂食品安全监管的建议", reason="部分学校食堂食品安全管理不到位。",
+             analysis="近年来学校食堂食品安全事件时有发生，原材料采购、加工储存环节存在隐患，监管力量不足。",
+             suggestions="一是推行明厨亮灶；二是建立家长陪餐制度；三是加强原材料溯源管理。")
+    matches = similarity.similar("老旧小区加装电梯补贴资金和审批问题", Proposal.objects.all())
+    assert matches[0].proposal == elevator
+    assert matches[0].score > 0.2
+    assert len(matches) == 1
+
+
+def test_cosigner_invitations_expire_on_submission(pp):
+    draft = pp.draft(kind=ProposalKind.JOINT)
+    proposals.proposal_invite(actor=pp.bob, proposal=draft, members=[pp.cindy_seat])
+    with pytest.raises(ValidationError) as refused:
+        proposals.proposal_submit(actor=pp.bob, proposal=draft)
+    assert refused.value.message_dict == {"cosigners": ["A joint proposal needs at least one confirmed co-signer."]}
+    draft.cosigners.update(status=CoSignerStatus.CONFIRMED)
+    proposals.proposal_submit(actor=pp.bob, proposal=draft)
