@@ -7,13 +7,20 @@ from .models import (
     Assignment,
     Case,
     Category,
+    CoSigner,
     Escalation,
     ExtensionRequest,
     HandlingPolicy,
     ObjectionRequest,
+    ProcuratorateTransfer,
+    ProgressNote,
+    Proposal,
+    ProposalBody,
     Reply,
     RoutingDecision,
     RoutingRule,
+    SupervisionActivity,
+    TopicGuide,
 )
 
 
@@ -76,3 +83,37 @@ class RoutingDecisionAdmin(ReadOnlyAdmin):
 
 
 admin.site.register([Reply, ObjectionRequest, ExtensionRequest, Escalation], ReadOnlyAdmin)
+
+
+class CoSignerInline(admin.TabularInline):
+    model = CoSigner
+    extra = 0
+    fields = ["member", "status", "invited_at", "responded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyAdmin):
+    """Proposals move only through their services (writing, review, handling)."""
+
+    list_display = ["id", "number", "title", "kind", "status", "committee", "year", "proposer", "body", "is_key"]
+    list_filter = ["status", "kind", "timing", "is_key", "year"]
+    search_fields = ["title", "proposer__name", "body__name"]
+    inlines = [CoSignerInline]
+    list_select_related = ["committee", "proposer", "body"]
+
+
+@admin.register(TopicGuide)
+class TopicGuideAdmin(ReadOnlyAdmin):
+    list_display = ["title", "committee", "year", "status", "published_at"]
+    list_filter = ["status", "year"]
+
+
+@admin.register(ProposalBody)
+class ProposalBodyAdmin(ReadOnlyAdmin):
+    list_display = ["name", "committee", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+
+
+admin.site.register([ProgressNote, SupervisionActivity, ProcuratorateTransfer], ReadOnlyAdmin)

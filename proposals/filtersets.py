@@ -116,7 +116,8 @@ class ProposalFilterSet(SearchFilterSet):
     category = filters.ModelChoiceFilter(label=_("Category"), queryset=_categories)
     committee = filters.ModelChoiceFilter(label=_("Committee"), queryset=_committees)
     sector = filters.ModelChoiceFilter(label=_("Sector"), queryset=_sectors, field_name="proposer__sector")
-    department = filters.ModelChoiceFilter(label=_("Department"), queryset=_departments, method="filter_department")
+    department = filters.ModelChoiceFilter(label=_("Department"), queryset=_departments, method="filter_department",
+                                           field_name="case__assignments__department")
     handling = filters.MultipleChoiceFilter(label=_("Handling"), choices=CaseStatus.choices, field_name="case__status",
                                             distinct=False)
     result_category = filters.ChoiceFilter(label=_("Result category"), choices=ResultCategory.choices,

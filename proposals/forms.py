@@ -22,7 +22,7 @@ from members.models import Committee, Department, Member
 from members.selectors import departments_for, manageable_committees_for
 
 from . import selectors
-from .choices import CaseKind, ContactMethod, HandlingMode, Rating
+from .choices import CaseKind, ContactMethod, HandlingMode, Rating, ResultCategory
 from .models import Assignment, Case, Category, HandlingPolicy, RoutingRule
 from .services.micro_suggestions import MAX_ATTACHMENTS, MAX_CO_SUBMITTERS
 
@@ -271,9 +271,16 @@ class ContactForm(forms.Form):
 
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Reply"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}))
+    result_category = forms.ChoiceField(label=_("Result category"), widget=forms.RadioSelect,
+                                        help_text=_("What the reply means for the proposal (答复类别)."))
+    may_publish = forms.BooleanField(label=_("May be published"), required=False,
+                                     help_text=_("The reply may be made public together with the proposal."))
     attachment = forms.FileField(label=_("Reply letter"), required=False)
 
-    def __init__(self, *args, opinion: bool = False, **kwargs):
+    def __init__(self, *args, opinion: bool = False, result_categories: str = "", is_proposal: bool = False,
+                 **kwargs):
+        """``result_categories`` are the letters the committee's policy asks a reply to report
+        ("ABC"); without them (micro-suggestions, co-handlers' opinions) the field is left out."""
         super().__init__(*args, **kwargs)
         if opinion:
             self.fields["text"].label = _("Opinion for the lead unit")
@@ -281,6 +288,14 @@ class ReplyForm(forms.Form):
             self.fields["attachment"].label = _("Opinion letter")
         else:
             self.fields["text"].help_text = _("What was done, what will be done and when. The member reads this reply.")
+        letters = "" if opinion else result_categories
+        if letters:
+            labels = dict(ResultCategory.choices)
+            self.fields["result_category"].choices = [(c, labels.get(c, c)) for c in letters]
+        else:
+            del self.fields["result_category"]
+        if opinion or not is_proposal:
+            del self.fields["may_publish"]
         self.fields["attachment"].widget.attrs.update(_file_attrs())
         self.fields["attachment"].help_text = _upload_help()
 

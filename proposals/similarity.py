@@ -51,7 +51,7 @@ def similar(text: str, candidates: QuerySet, *, limit: int = 8, min_score: float
         return []
     query_words = {w for w, _wt in query}
     matches = []
-    for proposal in candidates.exclude(pk__in=exclude_ids).only(
+    for proposal in candidates.select_related(None).exclude(pk__in=exclude_ids).only(
         "id", "title", "number", "status", "year", "keywords", "kind", "proposer__name", "body__name",
         "committee_id", "term_id",
     ).select_related("proposer", "body"):

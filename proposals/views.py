@@ -25,6 +25,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
@@ -51,8 +52,10 @@ from .choices import (
     AssignmentStatus,
     CaseKind,
     CaseStatus,
+    CoSignerStatus,
     FollowKind,
     Rating,
+    ReplyReview,
     RequestStatus,
 )
 from .models import (
@@ -60,6 +63,7 @@ from .models import (
     Case,
     CaseAttachment,
     ContactRecord,
+    CoSigner,
     ExtensionRequest,
     Follow,
     HandlingPolicy,
@@ -127,6 +131,24 @@ def _require_staff(user) -> None:
         raise PermissionDenied
 
 
+class StaffOnlyMixin:
+    """Pages for committee staff (and administrators): anyone else signed in gets a 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require_staff(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OversightOnlyMixin:
+    """Committee-wide pages for staff, leaders and administrators."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require_oversight(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -155,7 +177,8 @@ def section_tabs(request) -> list[dict]:
     if oversight or scope.member_ids:
         items.append(("micro_suggestion_list", _("All micro-suggestions")))
     if staff:
-        items += [("micro_suggestion_triage", _("Triage")), ("handling_requests", _("Requests"))]
+        items += [("micro_suggestion_triage", _("Triage")), ("handling_requests", _("Requests")),
+                  ("reply_review_list", _("Reply review"))]
     if scope.leader_committee_ids or scope.member_ids or staff:
         items.append(("micro_suggestion_followed", _("Taken up")))
     if oversight:
@@ -422,7 +445,7 @@ def micro_suggestion_export(request):
     return exports.cases_xlsx(filterset.qs.order_by("-id"), _("micro-suggestions") + f"-{stamp}.xlsx")
 
 
-class TriageQueueView(TabsMixin, FilteredListView):
+class TriageQueueView(StaffOnlyMixin, TabsMixin, FilteredListView):
     """Items no rule or confident recommendation could route, oldest first, each with what the
     recommendation suggested when it gave up."""
 
@@ -430,11 +453,6 @@ class TriageQueueView(TabsMixin, FilteredListView):
     selector = selectors.triage_queue
     filterset_class = TriageFilterSet
     title = gettext_lazy("Triage")
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _require_staff(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
     def decorate(self, queryset):
         decisions = RoutingDecision.objects.order_by("-created_at", "-id")
@@ -467,16 +485,11 @@ class FollowedListView(TabsMixin, FilteredListView):
         return context
 
 
-class OverdueView(LoginRequiredMixin, TabsMixin, TemplateView):
+class OverdueView(OversightOnlyMixin, LoginRequiredMixin, TabsMixin, TemplateView):
     """Overdue assignments, longest overdue first, and how many each department has."""
 
     template_name = "proposals/overdue.html"
     limit = 200
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _require_oversight(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -501,13 +514,8 @@ class OverdueView(LoginRequiredMixin, TabsMixin, TemplateView):
         return context
 
 
-class StatisticsView(LoginRequiredMixin, TabsMixin, TemplateView):
+class StatisticsView(OversightOnlyMixin, LoginRequiredMixin, TabsMixin, TemplateView):
     template_name = "proposals/statistics.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _require_oversight(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -684,7 +692,8 @@ class MicroSuggestionDetailView(LoginRequiredMixin, TemplateView):
         current = [a for a in assignments if a.round == case.round and a.status not in ENDED_ASSIGNMENT_STATUSES]
         earlier = [a for a in assignments if a not in current]
         sees_opinions = _sees_opinions(user, case, assignments)
-        replies = [r for r in case.replies.all() if sees_opinions or not r.is_opinion]
+        # A reply held for staff review (or returned by it) is not yet the member's to read.
+        replies = [r for r in case.replies.all() if sees_opinions or (not r.is_opinion and r.is_released)]
         can_rate = user.has_perm("proposals.rate_case", case) and case.status == CaseStatus.REPLIED
         rate_forms = kwargs.get("rate_forms") or {}
         for reply in replies:
@@ -692,7 +701,8 @@ class MicroSuggestionDetailView(LoginRequiredMixin, TemplateView):
                 reply.rated = reply.feedback
             except Reply.feedback.RelatedObjectDoesNotExist:
                 reply.rated = None
-            reply.rateable = (can_rate and not reply.is_opinion and reply.round == case.round and reply.rated is None)
+            reply.rateable = (can_rate and not reply.is_opinion and reply.is_released and reply.round == case.round
+                              and reply.rated is None)
             if reply.rateable:
                 reply.form = rate_forms.get(reply.pk) or forms.RateForm(prefix=f"rate-{reply.pk}")
         follows = list(case.follows.all())
@@ -836,15 +846,10 @@ class RouteView(ServiceFormView):
         return context
 
 
-class RequestsView(LoginRequiredMixin, TabsMixin, TemplateView):
+class RequestsView(OversightOnlyMixin, LoginRequiredMixin, TabsMixin, TemplateView):
     """Return requests (申退) and extension requests waiting for staff."""
 
     template_name = "proposals/requests.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _require_oversight(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -1015,8 +1020,14 @@ class AssignmentDetailView(LoginRequiredMixin, TemplateView):
         if action == "contact":
             return forms.ContactForm(data, prefix=prefix)
         if action == "reply":
-            return forms.ReplyForm(data, files, opinion=assignment.role == AssignmentRole.CO, prefix=prefix)
+            return forms.ReplyForm(data, files, opinion=assignment.role == AssignmentRole.CO, prefix=prefix,
+                                   result_categories=self.policy.result_categories,
+                                   is_proposal=assignment.case.kind == CaseKind.PROPOSAL)
         return forms.ExtensionForm(data, prefix=prefix)
+
+    @cached_property
+    def policy(self):
+        return handling.policy_for(self.object.case)
 
     def run(self, action: str, assignment: Assignment, form) -> str:
         user, data = self.request.user, form.cleaned_data
@@ -1036,9 +1047,15 @@ class AssignmentDetailView(LoginRequiredMixin, TemplateView):
                                                          purpose="reply")
                 except ValidationError as exc:
                     raise ValidationError({"attachment": exc.messages}) from None
-            handling.assignment_reply(actor=user, assignment=assignment, text=data["text"], attachment=attachment)
+            reply = handling.assignment_reply(actor=user, assignment=assignment, text=data["text"],
+                                              attachment=attachment, result_category=data.get("result_category", ""),
+                                              may_publish=data.get("may_publish", False))
             if assignment.role == AssignmentRole.CO:
                 return _("Your opinion was sent to the lead unit.")
+            if reply.review_status == ReplyReview.PENDING:
+                return _("Your reply was sent to committee staff, who review it before the submitter sees it.")
+            if assignment.case.kind == CaseKind.PROPOSAL:
+                return _("Your reply was sent to the proposer.")
             return _("Your reply was sent to the member.")
         handling.extension_request(actor=user, assignment=assignment, workdays_requested=data["workdays"],
                                    reason=data["reason"])
@@ -1067,6 +1084,17 @@ class AssignmentDetailView(LoginRequiredMixin, TemplateView):
                 reply.rated = reply.feedback
             except Reply.feedback.RelatedObjectDoesNotExist:
                 reply.rated = None
+        current_replies = [r for r in own_replies if r.round == assignment.round]
+        latest = current_replies[-1] if current_replies else None
+        proposals = []
+        if case.kind == CaseKind.PROPOSAL:
+            # The filed proposal first, then those merged into it (并案): each is answered.
+            proposals = list(
+                case.proposals.select_related("proposer__sector", "body", "category")
+                .prefetch_related(Prefetch("cosigners", to_attr="confirmed_cosigners",
+                                           queryset=CoSigner.objects.filter(status=CoSignerStatus.CONFIRMED)
+                                           .select_related("member")), "attachments")
+                .order_by(F("merged_into_id").asc(nulls_first=True), "id"))
         actions = {
             "accept": can_act and current_round and assignment.status == AssignmentStatus.ASSIGNED,
             "object": can_act and current_round and working
@@ -1095,13 +1123,17 @@ class AssignmentDetailView(LoginRequiredMixin, TemplateView):
             "opinions": opinions,
             "own_replies": own_replies,
             "attachments": list(case.attachments.filter(purpose="submission")),
+            "proposals": proposals,
+            "review_pending": latest is not None and latest.review_status == ReplyReview.PENDING,
+            "review_returned": latest if latest is not None and latest.review_status == ReplyReview.RETURNED else None,
             "is_co": assignment.role == AssignmentRole.CO,
             "has_pending_co": assignment.role == AssignmentRole.LEAD and any(
                 s.role == AssignmentRole.CO and s.status in OPEN_ASSIGNMENT_STATUSES for s in siblings),
             "show_phone": can_act and assignment.status in OPEN_ASSIGNMENT_STATUSES,
             "today": today,
             "breadcrumbs": _crumbs((reverse("assignment_inbox"), _("Handling inbox"))),
-            "item_url": handling.case_url(case),
+            "item_url": reverse("proposal_detail", kwargs={"pk": proposals[0].pk}) if proposals
+            else handling.case_url(case),
         })
         return context
 
@@ -1109,11 +1141,7 @@ class AssignmentDetailView(LoginRequiredMixin, TemplateView):
 # --- configuration -------------------------------------------------------------------------------------------------
 
 
-class _ConfigListMixin(TabsMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _require_oversight(request.user)
-        return super().dispatch(request, *args, **kwargs)
+class _ConfigListMixin(OversightOnlyMixin, TabsMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -1303,17 +1331,12 @@ class PolicySetView(TabsMixin, ServiceFormView):
         return context
 
 
-class DeadLetterListView(LoginRequiredMixin, TabsMixin, TemplateView):
+class DeadLetterListView(StaffOnlyMixin, LoginRequiredMixin, TabsMixin, TemplateView):
     """Routing messages that kept failing; staff retry them once the cause is fixed."""
 
     template_name = "proposals/dead_letters.html"
     title = gettext_lazy("Dead letters")
     page_sizes = (20, 50)
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _require_staff(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cppcc_portal.core.api.fields import RefSerializer, ScopedPrimaryKeyRelatedField
@@ -6,7 +7,7 @@ from cppcc_portal.core.models import OutboxMessage
 from members import selectors as member_selectors
 
 from .. import selectors
-from ..choices import CaseKind, ContactMethod, FollowKind, HandlingMode, Rating
+from ..choices import CaseKind, ContactMethod, FollowKind, HandlingMode, Rating, ReplyReview, ResultCategory
 from ..models import (
     Assignment,
     Case,
@@ -63,7 +64,8 @@ class ReplySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Reply
-        fields = ["id", "department", "round", "is_opinion", "text", "attachment", "created_at", "feedback"]
+        fields = ["id", "department", "round", "is_opinion", "text", "attachment", "result_category", "may_publish",
+                  "review_status", "created_at", "feedback"]
 
     def get_feedback(self, obj) -> dict | None:
         try:
@@ -101,6 +103,28 @@ class RoutingDecisionSerializer(serializers.ModelSerializer):
         return str(obj.decided_by) if obj.decided_by_id else ""
 
 
+def visible_replies(user, case, replies) -> list:
+    """The replies of ``case`` that ``user`` may read. Co-handlers' opinions are for the
+    departments and the committee (staff, leaders); a reply awaiting staff review (or returned
+    by them) only for the committee's staff and the department that wrote it; everyone else
+    reads released replies only."""
+    from members.selectors import scope_for
+
+    scope = scope_for(user)
+    departments = {a.department_id for a in case.assignments.all()} & scope.department_ids
+    staff = scope.is_superuser or case.committee_id in scope.staff_committee_ids
+    sees_opinions = staff or case.committee_id in scope.oversight_committee_ids or bool(departments)
+    result = []
+    for reply in replies:
+        if reply.is_opinion and not sees_opinions:
+            continue
+        if reply.review_status != ReplyReview.RELEASED and not (
+                staff or reply.assignment.department_id in departments):
+            continue
+        result.append(reply)
+    return result
+
+
 class CaseDetailSerializer(CaseListSerializer):
     place = RefSerializer(allow_null=True)
     co_submitters = RefSerializer(many=True)
@@ -114,17 +138,13 @@ class CaseDetailSerializer(CaseListSerializer):
         fields = [*CaseListSerializer.Meta.fields, "content", "place", "address", "co_submitters", "attachments",
                   "assignments", "replies", "routing_decisions", "following"]
 
+    @extend_schema_field(ReplySerializer(many=True))
     def get_replies(self, obj) -> list:
-        """Co-handlers' opinions are for the departments and staff, not the member."""
+        """Co-handlers' opinions are for the departments and staff, not the member; a reply
+        awaiting review is not yet the member's to read."""
         request = self.context.get("request")
         user = request.user if request else None
-        from members.selectors import scope_for
-
-        scope = scope_for(user)
-        sees_opinions = scope.is_superuser or obj.committee_id in scope.oversight_committee_ids or bool(
-            scope.department_ids & {a.department_id for a in obj.assignments.all()})
-        replies = [r for r in obj.replies.all() if sees_opinions or not r.is_opinion]
-        return ReplySerializer(replies, many=True).data
+        return ReplySerializer(visible_replies(user, obj, obj.replies.all()), many=True).data
 
     def get_following(self, obj) -> str | None:
         request = self.context.get("request")
@@ -185,6 +205,30 @@ class ContactSerializer(serializers.Serializer):
 class ReplyCreateSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=10000)
     attachment = serializers.FileField(required=False)
+    result_category = serializers.ChoiceField(
+        choices=ResultCategory.choices, required=False, allow_blank=True,
+        help_text=_("The result (A–D) where the committee's policy asks for one (proposals)."))
+    may_publish = serializers.BooleanField(required=False, default=False,
+                                           help_text=_("The department agrees that the reply may be published."))
+
+
+class ReplyReviewSerializer(ReplySerializer):
+    """A reply with the item it answers, for staff who review replies before release."""
+
+    case = CaseListSerializer()
+    reviewed_by = serializers.SerializerMethodField()
+
+    class Meta(ReplySerializer.Meta):
+        fields = [*ReplySerializer.Meta.fields, "case", "reviewed_by", "reviewed_at", "review_note"]
+
+    def get_reviewed_by(self, obj) -> str:
+        return str(obj.reviewed_by) if obj.reviewed_by_id else ""
+
+
+class ReplyReviewDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField(help_text=_("Release the reply to the submitter, or return it for revision."))
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True,
+                                 help_text=_("Required when returning the reply."))
 
 
 class ExtendSerializer(serializers.Serializer):

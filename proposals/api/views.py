@@ -18,7 +18,7 @@ from cppcc_portal.core.api.viewsets import SelectorViewSetMixin, ServiceModelVie
 from members.selectors import members_for, scope_for
 
 from .. import exports, filtersets, selectors, statistics
-from ..choices import CaseKind
+from ..choices import CaseKind, ReplyReview
 from ..models import Reply
 from ..services import config, handling, micro_suggestions, routing
 from . import serializers as s
@@ -239,7 +239,8 @@ class AssignmentViewSet(SelectorViewSetMixin, mixins.ListModelMixin, mixins.Retr
                 attachment = handling.attachment_add(actor=request.user, case=assignment.case,
                                                      upload=data["attachment"], purpose="reply")
             handling.assignment_reply(actor=request.user, assignment=assignment, text=data["text"],
-                                      attachment=attachment)
+                                      attachment=attachment, result_category=data.get("result_category", ""),
+                                      may_publish=data.get("may_publish", False))
         return self._step(request, s.ReplyCreateSerializer, run)
 
     @extend_schema(request=s.ExtendSerializer, responses=s.AssignmentSerializer)
@@ -357,3 +358,36 @@ class DeadLetterViewSet(SelectorViewSetMixin, mixins.ListModelMixin, mixins.Retr
         config.dead_letter_retry(actor=request.user, message=message)
         message.refresh_from_db()
         return Response(s.DeadLetterSerializer(message).data)
+
+
+class ReplyReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Replies waiting for staff review before the submitter reads them (where the committee's
+    policy asks for review). ``POST {id}/review/`` releases a reply or returns it to the
+    department for revision."""
+
+    serializer_class = s.ReplyReviewSerializer
+    pagination_class = NewestFirstCursor
+    filterset_fields: list = []
+
+    def get_queryset(self):
+        qs = Reply.objects.select_related(
+            "assignment__department", "attachment", "feedback", "reviewed_by",
+            "case__committee", "case__category", "case__submitter")
+        scope = scope_for(self.request.user)
+        if not scope.is_superuser:
+            qs = qs.filter(case__committee_id__in=scope.staff_committee_ids)
+        if self.action == "review":
+            # Every reply of the staff's committees: one already decided is a conflict, not unknown.
+            return qs
+        return qs.filter(review_status=ReplyReview.PENDING)
+
+    @extend_schema(request=s.ReplyReviewDecisionSerializer, responses=s.ReplyReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        reply = self.get_object()
+        payload = s.ReplyReviewDecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        handling.reply_review(actor=request.user, reply=reply, approve=payload.validated_data["approve"],
+                              note=payload.validated_data.get("note", ""))
+        reply = self.get_queryset().get(pk=reply.pk)
+        return Response(s.ReplyReviewSerializer(reply, context=self.get_serializer_context()).data)

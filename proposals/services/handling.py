@@ -476,7 +476,8 @@ def _check_result(policy: HandlingPolicy, result_category: str, *, member_facing
         if result_category:
             raise ValidationError({"result_category": _("Replies to this item report no result category.")})
         return ""
-    if result_category not in letters:
+    # One letter of the policy's: "" and "AB" are substrings of "ABC" too.
+    if len(result_category) != 1 or result_category not in letters:
         choices = "、".join(letters)
         raise ValidationError({"result_category": _("Choose the result category: %(c)s.") % {"c": choices}})
     return result_category
@@ -706,6 +707,7 @@ def _finish_round(case: Case, *, actor, policy: HandlingPolicy) -> None:
         _move(case, CaseStatus.HANDLING)
         case.round += 1
         case.replied_at = None
+        case.result_category = ""  # the new round's reply reports its own
         for reply in unhappy:
             _new_assignment(case, reply.assignment.department, reply.assignment.role, policy, may_return=False)
         _refresh_case_due(case)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -439,6 +440,8 @@ def cosign_respond(*, actor, cosigner: CoSigner, accept: bool, note: str = "") -
         cosigner = CoSigner.objects.select_for_update().select_related("member").get(pk=cosigner.pk)
         if cosigner.member.user_id != getattr(actor, "pk", None):
             raise PermissionDenied(_("Only the invited member may answer."))
+        if accept and not cosigner.member.is_active:
+            raise PermissionDenied(_("Your seat on %(c)s has ended.") % {"c": proposal.committee})
         if cosigner.status != CoSignerStatus.INVITED or proposal.status not in EDITABLE_PROPOSAL_STATUSES:
             raise Conflict(_("This invitation is no longer open."))
         cosigner.status = CoSignerStatus.CONFIRMED if accept else CoSignerStatus.DECLINED
@@ -462,8 +465,9 @@ def proposal_submit(*, actor, proposal: Proposal) -> Proposal:
         if proposal.submitted_by_id != getattr(actor, "pk", None):
             raise PermissionDenied(_("Only the writer may submit this proposal."))
         _author(actor, member=proposal.proposer, body=proposal.body)
+        serving = Q(member__ceased_on__isnull=True) | Q(member__ceased_on__gt=timezone.localdate())
         if proposal.kind == ProposalKind.JOINT and not proposal.cosigners.filter(
-                status=CoSignerStatus.CONFIRMED, member__ceased_on__isnull=True).exists():
+                serving, status=CoSignerStatus.CONFIRMED).exists():
             raise ValidationError({"cosigners": _("A joint proposal needs at least one confirmed co-signer.")})
         before = _move(proposal, ProposalStatus.SUBMITTED)
         proposal.cosigners.filter(status=CoSignerStatus.INVITED).update(status=CoSignerStatus.EXPIRED,
@@ -576,6 +580,7 @@ def proposal_not_file(*, actor, proposal: Proposal, reason: str, conversion: str
 
     Side effects: status and reason, conversion, departments told (reference), proposers told.
     """
+    _ensure_staff(actor, proposal)
     reason = _text(reason, "reason", max_length=2000, min_length=4)
     if conversion not in Conversion.values:
         raise ValidationError({"conversion": _("Choose what the proposal becomes.")})
@@ -584,7 +589,6 @@ def proposal_not_file(*, actor, proposal: Proposal, reason: str, conversion: str
         raise ValidationError({"reference_departments": _("Choose the departments it is sent to for reference.")})
     if conversion != Conversion.REFERENCE and departments:
         raise ValidationError({"reference_departments": _("Departments are chosen only when sending for reference.")})
-    _ensure_staff(actor, proposal)
     with transaction.atomic():
         proposal = _lock(proposal)
         for department in departments:
@@ -611,8 +615,8 @@ def proposal_not_file(*, actor, proposal: Proposal, reason: str, conversion: str
 
 def proposal_return(*, actor, proposal: Proposal, comment: str) -> Proposal:
     """Return to the writer for revision with a comment; they change it and submit again."""
-    comment = _text(comment, "comment", max_length=2000, min_length=4)
     _ensure_staff(actor, proposal)
+    comment = _text(comment, "comment", max_length=2000, min_length=4)
     with transaction.atomic():
         proposal = _lock(proposal)
         if proposal.merged.exists():
@@ -640,6 +644,10 @@ def proposal_merge(*, actor, main: Proposal, others: Iterable[Proposal], note: s
         raise ValidationError({"others": _("Choose the proposals to merge into this one.")})
     _ensure_staff(actor, main)
     with transaction.atomic():
+        # Every row locked in one statement in id order: two merges crossing each other wait
+        # instead of deadlocking.
+        list(Proposal.objects.select_for_update(of=("self",)).filter(pk__in=[main.pk, *(p.pk for p in others)])
+             .order_by("pk").values_list("pk", flat=True))
         main = _lock(main)
         if main.status not in (ProposalStatus.SUBMITTED, ProposalStatus.FILED):
             raise Conflict(_("Proposals are merged into one that is submitted or filed."))
@@ -677,11 +685,11 @@ def proposal_mark_key(*, actor, proposal: Proposal, leaders: Iterable, plan: str
     Side effects: the leaders follow the handling as supervisors (they hear of every step and
     of escalations); removed leaders stop; timeline; leaders and proposers told.
     """
+    _ensure_staff(actor, proposal)
     plan = _text(plan, "plan", max_length=5000)
     leaders = list(dict.fromkeys(leaders))
     if not leaders:
         raise ValidationError({"leaders": _("Choose at least one supervising leader.")})
-    _ensure_staff(actor, proposal)
     allowed = set(committee_role_users(proposal.committee, CommitteeRoleKind.LEADER).values_list("pk", flat=True))
     if any(u.pk not in allowed for u in leaders):
         raise ValidationError({"leaders": _("Choose leaders of this committee.")})

@@ -121,3 +121,95 @@
     });
   });
 })();
+
+/* The proposal form's "similar proposals" panel follows what the member types: a debounced
+   fetch of the API's similar-proposal search. Without script the edit and detail pages show
+   the same list rendered by the server. */
+(function () {
+  "use strict";
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var panel = document.querySelector(".similar-panel[data-similar-url]");
+    var form = document.querySelector("form.proposal-form");
+    if (!panel || !form || !window.fetch) {
+      return;
+    }
+    var results = panel.querySelector(".similar-results");
+    var sources = form.querySelectorAll("[data-similar-source]");
+    var timer = null;
+    var last = "";
+
+    function text() {
+      var parts = [];
+      sources.forEach(function (field) { parts.push(field.value.trim()); });
+      return parts.join("\n").trim().slice(0, 1500);
+    }
+
+    function render(items) {
+      results.textContent = "";
+      if (!items.length) {
+        var none = document.createElement("p");
+        none.className = "muted small";
+        none.textContent = panel.getAttribute("data-msg-none");
+        results.appendChild(none);
+        return;
+      }
+      var list = document.createElement("ol");
+      list.className = "similar-list";
+      items.forEach(function (item) {
+        var li = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = item.url;
+        link.textContent = item.title;
+        var percent = Math.round((item.score || 0) * 100);
+        var meter = document.createElement("span");
+        meter.className = "meter";
+        meter.setAttribute("aria-hidden", "true");
+        var bar = document.createElement("span");
+        bar.style.width = percent + "%";
+        meter.appendChild(bar);
+        var num = document.createElement("span");
+        num.className = "num";
+        num.textContent = percent + "%";
+        var sub = document.createElement("span");
+        sub.className = "sub muted small";
+        var bits = [item.number_label, item.author, item.status].filter(Boolean);
+        if (item.shared_words && item.shared_words.length) {
+          bits.push(panel.getAttribute("data-msg-shared") + ": " + item.shared_words.join("、"));
+        }
+        sub.textContent = bits.join(" · ");
+        li.append(link, meter, num, sub);
+        list.appendChild(li);
+      });
+      results.appendChild(list);
+    }
+
+    function search() {
+      var q = text();
+      if (q.length < 8 || q === last) {
+        return;
+      }
+      last = q;
+      var url = new URL(panel.getAttribute("data-similar-url"), window.location.href);
+      url.searchParams.set("q", q);
+      if (panel.getAttribute("data-exclude")) {
+        url.searchParams.set("exclude", panel.getAttribute("data-exclude"));
+      }
+      fetch(url.toString(), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (data && q === last) {
+            render(Array.isArray(data) ? data : (data.results || []));
+          }
+        })
+        .catch(function () { /* the panel keeps what it showed */ });
+    }
+
+    sources.forEach(function (field) {
+      field.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(search, 600);
+      });
+    });
+  });
+})();

@@ -109,3 +109,64 @@ def test_cosigner_invitations_expire_on_submission(pp):
     assert refused.value.message_dict == {"cosigners": ["A joint proposal needs at least one confirmed co-signer."]}
     draft.cosigners.update(status=CoSignerStatus.CONFIRMED)
     proposals.proposal_submit(actor=pp.bob, proposal=draft)
+
+
+def test_collective_proposal_from_topic_guide_to_rated_reply(pp):
+    guide = proposals.topic_guide_save(actor=pp.alice, committee=pp.a, year=2027, title="2027年度提案选题指南")
+    topic = proposals.guide_topic_save(actor=pp.alice, guide=guide, title="城市更新", category=pp.cat_city)
+    proposals.topic_guide_publish(actor=pp.alice, guide=guide)
+    body = proposals.proposal_body_save(actor=pp.alice, committee=pp.a, name="民革甲市委员会", kind="democratic_party",
+                                        authorised_users=[pp.eve])
+    topic.refresh_from_db()
+    draft = proposals.proposal_draft_save(actor=pp.eve, body=body, kind=ProposalKind.COLLECTIVE, topic=topic,
+                                          category=pp.cat_city, **pp.TEXT)
+    proposals.proposal_submit(actor=pp.eve, proposal=draft)
+    filed = proposals.proposal_file(actor=pp.alice, proposal=draft, lead_department=pp.dept_a3)
+    case = filed.case
+    case.refresh_from_db()
+    assert (filed.number, case.submitter, case.submitted_by, case.status) == (1, None, pp.eve, CaseStatus.HANDLING)
+
+    lead = Assignment.objects.get(case=case, department=pp.dept_a3)
+    reply = handling.assignment_reply(actor=pp.jack, assignment=lead, text="已解决。", result_category="A")
+    handling.case_rate(actor=pp.eve, reply=reply, rating=Rating.SATISFIED)
+    case.refresh_from_db()
+    assert (case.status, case.rating, case.result_category) == (CaseStatus.CLOSED, Rating.SATISFIED, "A")
+
+
+def test_key_proposal_supervised_and_passed_to_the_procuratorate(pp):
+    from django.utils import timezone
+
+    from members import services as directory
+    from members.choices import DepartmentKind
+    from proposals.choices import ProcuratorateStatus, SupervisionKind
+
+    procuratorate = directory.department_create(actor=pp.alice, committee=pp.a, name="甲市人民检察院",
+                                                kind=DepartmentKind.PROCURATORATE)
+    pat = directory.liaison_create(actor=pp.alice, department=procuratorate, name="潘特", phone="13600000009",
+                                   username="pat").user
+    filed = pp.filed(lead=pp.dept_a3)
+    proposals.proposal_mark_key(actor=pp.alice, proposal=filed, leaders=[pp.lily], plan="召开督办座谈会。")
+    proposals.supervision_record(actor=pp.lily, proposal=filed, kind=SupervisionKind.CONSULTATION,
+                                 held_on=timezone.localdate(), summary="办理协商会，明确年底前完成。")
+    transfer = proposals.procuratorate_transfer(actor=pp.alice, proposal=filed, procuratorate=procuratorate,
+                                                clue="电梯安全隐患涉及公共利益。")
+    proposals.procuratorate_outcome(actor=pat, transfer=transfer, status=ProcuratorateStatus.RECOMMENDATION,
+                                    outcome="已发出检察建议。")
+    lead = Assignment.objects.get(case=filed.case, department=pp.dept_a3)
+    reply = handling.assignment_reply(actor=pp.jack, assignment=lead, text="已列入计划。", result_category="B")
+    handling.case_rate(actor=pp.bob, reply=reply, rating=Rating.SATISFIED)
+    filed.refresh_from_db()
+    transfer.refresh_from_db()
+    assert (filed.is_key, filed.supervision_activities.count(), transfer.status, filed.case.status) == (
+        True, 1, ProcuratorateStatus.RECOMMENDATION, CaseStatus.CLOSED)
+
+
+def test_not_filed_proposal_goes_to_departments_for_reference(pp):
+    from proposals.choices import Conversion
+
+    proposal = pp.submitted()
+    proposals.proposal_not_file(actor=pp.alice, proposal=proposal, reason="建议已在实施中，转有关部门参考。",
+                                conversion=Conversion.REFERENCE, reference_departments=[pp.dept_a3])
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.number, proposal.case_id, list(proposal.reference_departments.all())) == (
+        ProposalStatus.NOT_FILED, None, None, [pp.dept_a3])
