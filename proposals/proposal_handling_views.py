@@ -82,11 +82,7 @@ def _is_staff(user, proposal) -> bool:
 
 def _handling_departments(proposal) -> set[int]:
     """Departments that handled the proposal (not returned or withdrawn)."""
-    if not proposal.case_id:
-        return set()
-    return set(Assignment.objects.filter(case_id=proposal.case_id)
-               .exclude(status__in=[AssignmentStatus.WITHDRAWN, AssignmentStatus.RETURNED])
-               .values_list("department_id", flat=True))
+    return selectors.handling_department_ids(proposal.case_id) if proposal.case_id else set()
 
 
 def _is_key_leader(user, proposal) -> bool:
@@ -389,9 +385,7 @@ def proposal_reply_pdf(request, pk: int, reply_id: int):
         raise Http404
     reply = get_object_or_404(Reply.objects.select_related("assignment__department"), pk=reply_id,
                               case_id=proposal.case_id, is_opinion=False)
-    if reply.review_status != ReplyReview.RELEASED and not (
-            _is_staff(request.user, proposal)
-            or reply.assignment.department_id in scope_for(request.user).department_ids):
+    if not selectors.visible_replies(request.user, proposal.case, [reply]):
         raise Http404
     name = f"{proposal.number_label} {reply.assignment.department.name}".strip()
     return _pdf_response(letters.reply_letter_pdf(proposal, reply), f"{name}.pdf")

@@ -378,17 +378,9 @@ class ProposalDetailView(LoginRequiredMixin, TabsMixin, TemplateView):
                                                                                                          "id"))
         current = [a for a in assignments if a.round == case.round and a.status not in ENDED_ASSIGNMENT_STATUSES]
         sees_opinions = _sees_opinions(user, case, assignments)
-        my_departments = {a.department_id for a in assignments} & scope.department_ids
-        staff = _is_staff(user, proposal) or case.committee_id in scope.oversight_committee_ids
-        replies = []
-        for reply in (Reply.objects.filter(case=case).select_related("assignment__department", "attachment")
-                      .prefetch_related(Prefetch("feedback")).order_by("round", "created_at", "id")):
-            if reply.is_opinion and not sees_opinions:
-                continue
-            if reply.review_status != ReplyReview.RELEASED and not (
-                    staff or reply.assignment.department_id in my_departments):
-                continue
-            replies.append(reply)
+        replies = selectors.visible_replies(
+            user, case, Reply.objects.filter(case=case).select_related("assignment__department", "attachment")
+            .prefetch_related(Prefetch("feedback")).order_by("round", "created_at", "id"), assignments)
         can_rate = user.has_perm("proposals.rate_case", case) and case.status == CaseStatus.REPLIED
         for reply in replies:
             try:

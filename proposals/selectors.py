@@ -102,6 +102,36 @@ def inbox_for(user) -> QuerySet[Assignment]:
     )
 
 
+def handling_department_ids(case_id: int) -> set[int]:
+    """Departments that took part in handling a case (those that returned it or were
+    withdrawn by re-routing aside)."""
+    from .choices import AssignmentStatus
+
+    return set(Assignment.objects.filter(case_id=case_id)
+               .exclude(status__in=[AssignmentStatus.WITHDRAWN, AssignmentStatus.RETURNED])
+               .values_list("department_id", flat=True))
+
+
+def visible_replies(user, case: Case, replies, assignments=None) -> list:
+    """The replies of ``case`` that ``user`` may read, for every page and endpoint.
+    Co-handlers' opinions are for the departments and the committee (staff, leaders); a reply
+    awaiting staff review (or returned by them) only for the committee's staff and the
+    department that wrote it; everyone else reads released replies only. ``assignments``: the
+    case's assignments when the caller has them already."""
+    from .choices import ReplyReview
+
+    scope = scope_for(user)
+    assignments = case.assignments.all() if assignments is None else assignments
+    departments = {a.department_id for a in assignments} & scope.department_ids
+    staff = scope.is_superuser or case.committee_id in scope.staff_committee_ids
+    sees_opinions = staff or case.committee_id in scope.oversight_committee_ids or bool(departments)
+    return [
+        reply for reply in replies
+        if (sees_opinions or not reply.is_opinion)
+        and (reply.review_status == ReplyReview.RELEASED or staff or reply.assignment.department_id in departments)
+    ]
+
+
 def departments_to_suggest_for(user) -> QuerySet[Department]:
     """Departments a user may name when asking to return an item (申退): besides what the
     directory shows them, a liaison may name any active department of their departments'

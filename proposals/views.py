@@ -692,8 +692,7 @@ class MicroSuggestionDetailView(LoginRequiredMixin, TemplateView):
         current = [a for a in assignments if a.round == case.round and a.status not in ENDED_ASSIGNMENT_STATUSES]
         earlier = [a for a in assignments if a not in current]
         sees_opinions = _sees_opinions(user, case, assignments)
-        # A reply held for staff review (or returned by it) is not yet the member's to read.
-        replies = [r for r in case.replies.all() if sees_opinions or (not r.is_opinion and r.is_released)]
+        replies = selectors.visible_replies(user, case, case.replies.all(), assignments)
         can_rate = user.has_perm("proposals.rate_case", case) and case.status == CaseStatus.REPLIED
         rate_forms = kwargs.get("rate_forms") or {}
         for reply in replies:

@@ -35,7 +35,7 @@ from ..models import (
     TopicGuide,
 )
 from ..services.proposals import LIMITS, MAX_ATTACHMENTS
-from .serializers import ReplySerializer, scoped, visible_replies
+from .serializers import ReplySerializer, scoped
 
 
 def guide_topics_for(user):
@@ -162,7 +162,7 @@ class HandlingSerializer(serializers.Serializer):
     @extend_schema_field(ReplySerializer(many=True))
     def get_replies(self, case) -> list:
         request = self.context.get("request")
-        return ReplySerializer(visible_replies(getattr(request, "user", None), case, case.replies.all()),
+        return ReplySerializer(selectors.visible_replies(getattr(request, "user", None), case, case.replies.all()),
                                many=True).data
 
 

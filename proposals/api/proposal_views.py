@@ -38,7 +38,7 @@ from ..models import (
 )
 from ..services import handling, proposals as services
 from . import proposal_serializers as ps
-from .serializers import RateSerializer, visible_replies
+from .serializers import RateSerializer
 from .views import NewestFirstCursor
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -365,7 +365,7 @@ class ProposalViewSet(IdempotentCreateMixin, mixins.ListModelMixin, mixins.Retri
         if not raw.isdigit() or not proposal.case_id:
             raise NotFound()
         case = proposal.case
-        replies = visible_replies(request.user, case, case.replies.all())
+        replies = selectors.visible_replies(request.user, case, case.replies.all())
         reply = next((r for r in replies if r.pk == int(raw) and not r.is_opinion), None)
         if reply is None:
             raise NotFound()

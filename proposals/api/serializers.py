@@ -7,7 +7,7 @@ from cppcc_portal.core.models import OutboxMessage
 from members import selectors as member_selectors
 
 from .. import selectors
-from ..choices import CaseKind, ContactMethod, FollowKind, HandlingMode, Rating, ReplyReview, ResultCategory
+from ..choices import CaseKind, ContactMethod, FollowKind, HandlingMode, Rating, ResultCategory
 from ..models import (
     Assignment,
     Case,
@@ -103,28 +103,6 @@ class RoutingDecisionSerializer(serializers.ModelSerializer):
         return str(obj.decided_by) if obj.decided_by_id else ""
 
 
-def visible_replies(user, case, replies) -> list:
-    """The replies of ``case`` that ``user`` may read. Co-handlers' opinions are for the
-    departments and the committee (staff, leaders); a reply awaiting staff review (or returned
-    by them) only for the committee's staff and the department that wrote it; everyone else
-    reads released replies only."""
-    from members.selectors import scope_for
-
-    scope = scope_for(user)
-    departments = {a.department_id for a in case.assignments.all()} & scope.department_ids
-    staff = scope.is_superuser or case.committee_id in scope.staff_committee_ids
-    sees_opinions = staff or case.committee_id in scope.oversight_committee_ids or bool(departments)
-    result = []
-    for reply in replies:
-        if reply.is_opinion and not sees_opinions:
-            continue
-        if reply.review_status != ReplyReview.RELEASED and not (
-                staff or reply.assignment.department_id in departments):
-            continue
-        result.append(reply)
-    return result
-
-
 class CaseDetailSerializer(CaseListSerializer):
     place = RefSerializer(allow_null=True)
     co_submitters = RefSerializer(many=True)
@@ -144,7 +122,7 @@ class CaseDetailSerializer(CaseListSerializer):
         awaiting review is not yet the member's to read."""
         request = self.context.get("request")
         user = request.user if request else None
-        return ReplySerializer(visible_replies(user, obj, obj.replies.all()), many=True).data
+        return ReplySerializer(selectors.visible_replies(user, obj, obj.replies.all()), many=True).data
 
     def get_following(self, obj) -> str | None:
         request = self.context.get("request")

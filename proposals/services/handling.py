@@ -58,6 +58,7 @@ from ..models import (
     RoutingDecision,
 )
 from ..rules import can_act_for_department, can_handle_staff, is_case_submitter
+from ..selectors import handling_department_ids
 from . import routing
 
 CASE_URLS = {
@@ -606,10 +607,7 @@ def progress_note_add(*, actor, case: Case, noted_on: dt.date, text: str, implem
         raise ValidationError({"noted_on": _("The date cannot be in the future.")})
     with transaction.atomic():
         case = _lock(case)
-        scope_departments = set(scope_for(actor).department_ids)
-        handled_by = set(case.assignments.exclude(status__in=[AssignmentStatus.WITHDRAWN, AssignmentStatus.RETURNED])
-                         .values_list("department_id", flat=True))
-        departments = scope_departments & handled_by
+        departments = set(scope_for(actor).department_ids) & handling_department_ids(case.pk)
         if not (can_handle_staff(actor, case) or departments):
             raise PermissionDenied(_("Only committee staff or a department that handled this item may add progress."))
         if case.status not in (CaseStatus.REPLIED, CaseStatus.CLOSED):

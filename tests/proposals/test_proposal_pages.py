@@ -372,6 +372,8 @@ def test_a_reply_pending_review_is_hidden_from_the_proposer(pp):
     assert client(pp.bob).get(f"/proposals/{proposal.pk}/").context["replies"] == []
     assert len(client(pp.alice).get(f"/proposals/{proposal.pk}/").context["replies"]) == 1
     assert len(client(pp.carol).get(f"/proposals/{proposal.pk}/").context["replies"]) == 1
+    # Leaders read released replies, as in the API (selectors.visible_replies is the one rule).
+    assert client(pp.lily).get(f"/proposals/{proposal.pk}/").context["replies"] == []
 
 
 # --- review -------------------------------------------------------------------------------------------
