@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class ConsultationsConfig(AppConfig):
     name = "consultations"
     verbose_name = _("Consultation and supervision")
+
+    def ready(self) -> None:
+        from cppcc_portal.core import ui
+
+        from . import rules  # noqa: F401 - registers the permissions
+
+        oversight = {"superuser", "staff", "leader"}
+        ui.register_nav("consultation_mine", _("My meetings"), {"member"}, order=110)
+        ui.register_nav("consultation_list", _("Consultations"), oversight | {"liaison"}, order=120)
+        ui.register_nav("topic_list", _("Consultation topics"), {"superuser", "staff"}, order=130)
+        ui.register_nav("result_list", _("Consultation results"), oversight, order=140)
+        ui.register_nav("task_list", _("Supervision and research"), oversight, order=150)
+        ui.register_nav("information_mine", _("My information"), {"member"}, order=160)
+        ui.register_nav("information_list", _("Social-conditions information"), oversight, order=170)
+        ui.register_nav("consultation_calendar", _("Calendar"), oversight | {"member", "liaison"}, order=180)
+        ui.register_nav("consultation_statistics", _("Consultation statistics"), oversight, order=190)

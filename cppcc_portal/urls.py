@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("cppcc_portal.core.api.urls")),
     path("", include("members.api.urls")),
     path("", include("proposals.api.urls")),
+    path("", include("consultations.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include("cppcc_portal.core.urls")),
     path("", include("members.urls")),
     path("", include("proposals.urls")),
+    path("", include("consultations.urls")),
 ]
 
 if settings.DEBUG:

@@ -191,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.sweep_unrated",
         "schedule": 3600.0,
     },
+    "information-intake-converted-proposals": {
+        "task": "consultations.intake_converted",
+        "schedule": env.float("INTAKE_INTERVAL_SECONDS", default=120.0),
+    },
     "notifications-retry-pending": {
         "task": "core.deliveries_retry",
         "schedule": 60.0,

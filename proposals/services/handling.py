@@ -64,7 +64,7 @@ from . import routing
 CASE_URLS = {
     CaseKind.MICRO_SUGGESTION: "/micro-suggestions/{id}/",
     CaseKind.PROPOSAL: "/proposals/handling/{id}/",
-    CaseKind.INFORMATION: "/information/{id}/",
+    CaseKind.INFORMATION: "/information/handling/{id}/",
 }
 MAX_TEXT = 10000
 
