@@ -47,7 +47,7 @@ class TopicStatus(models.TextChoices):
 TOPIC_TRANSITIONS = {
     TopicStatus.PROPOSED: {TopicStatus.APPROVED, TopicStatus.REJECTED},
     TopicStatus.APPROVED: {TopicStatus.SCHEDULED, TopicStatus.REJECTED},
-    TopicStatus.REJECTED: {TopicStatus.PROPOSED},
+    TopicStatus.REJECTED: set(),
     TopicStatus.SCHEDULED: {TopicStatus.APPROVED, TopicStatus.DONE},
     TopicStatus.DONE: set(),
 }
@@ -68,7 +68,7 @@ class SessionStatus(models.TextChoices):
 
 SESSION_TRANSITIONS = {
     SessionStatus.PLANNED: {SessionStatus.ANNOUNCED, SessionStatus.CANCELLED},
-    SessionStatus.ANNOUNCED: {SessionStatus.OPEN, SessionStatus.PLANNED, SessionStatus.CANCELLED},
+    SessionStatus.ANNOUNCED: {SessionStatus.OPEN, SessionStatus.CANCELLED},
     SessionStatus.OPEN: {SessionStatus.HELD},
     SessionStatus.HELD: set(),
     SessionStatus.CANCELLED: set(),

@@ -4,6 +4,8 @@ information work."""
 import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from members.filtersets import SearchFilterSet, _committees, _departments
 from members.models import SpecialCommittee
@@ -71,6 +73,7 @@ class ConsultationFilterSet(SearchFilterSet):
         fields = ["q", "status", "kind", "form", "committee", "organiser", "department", "year", "starts_after",
                   "starts_before", "is_online"]
 
+    @extend_schema_field(OpenApiTypes.INT)  # a department id (the schema cannot tell from the method)
     def filter_department(self, queryset, name, value):
         if not value:
             return queryset

@@ -8,7 +8,9 @@ from members.selectors import scope_for
 
 
 def _committee_id(obj):
-    return getattr(obj, "committee_id", None)
+    from members.models import Committee
+
+    return obj.pk if isinstance(obj, Committee) else getattr(obj, "committee_id", None)
 
 
 @rules.predicate

@@ -225,9 +225,11 @@ def calendar_events(user, start: dt.datetime, end: dt.datetime) -> list[dict]:
     activities = activities_for(user).filter(starts_at__lt=end, ends_at__gte=start)
     events = [{"kind": "consultation", "id": c.pk, "title": c.title, "starts_at": c.starts_at, "ends_at": c.ends_at,
                "place": c.place, "is_online": c.is_online, "label": c.kind.name, "status": c.get_status_display(),
+               "state": c.status,
                "committee": c.committee.name, "url": f"/consultations/{c.pk}/"} for c in sessions]
     events += [{"kind": "activity", "id": a.pk, "title": a.title, "starts_at": a.starts_at, "ends_at": a.ends_at,
                 "place": a.place, "is_online": False, "label": a.task.get_category_display(), "status": "",
+                "state": "",
                 "committee": a.task.committee.name, "url": f"/consultations/tasks/activities/{a.pk}/"}
                for a in activities]
     events.sort(key=lambda e: (e["starts_at"], e["kind"], e["id"]))

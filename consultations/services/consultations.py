@@ -205,10 +205,10 @@ def topic_review(*, actor, topic: Topic, approve: bool, note: str = "") -> Topic
     note = text(note, "note", required=not approve, max_length=2000)
     with transaction.atomic():
         topic = lock(topic)
-        to = TopicStatus.APPROVED if approve else TopicStatus.REJECTED
-        if topic.status == TopicStatus.SCHEDULED and not approve:
-            topic.plan, topic.planned_month = None, None
-        before = move(topic, to, TOPIC_TRANSITIONS)
+        if topic.status == TopicStatus.SCHEDULED:
+            # scheduled → approved is the plan's own step back (plan_unschedule), not a review
+            raise Conflict(_("This topic is in the plan; take it out of the plan first."))
+        before = move(topic, TopicStatus.APPROVED if approve else TopicStatus.REJECTED, TOPIC_TRANSITIONS)
         topic.review_note, topic.reviewed_by, topic.reviewed_at = note, actor, timezone.now()
         topic.save()
         log(topic, actor=actor, action="topic.review", note=note,
@@ -555,12 +555,14 @@ def participants_invite(*, actor, event, members: Iterable[Member] = (), guests:
         field = "consultation" if isinstance(event, Consultation) else "activity"
         existing = set(Participant.objects.filter(**{field: event}, member__isnull=False)
                        .values_list("member_id", flat=True))
-        if Participant.objects.filter(**{field: event}).count() + len(members) + len(cleaned_guests) > MAX_PARTICIPANTS:
+        new_members = [m for m in members if m.pk not in existing]
+        if Participant.objects.filter(**{field: event}).count() + len(new_members) + len(cleaned_guests) \
+                > MAX_PARTICIPANTS:
             raise ValidationError({"members": _("At most %(n)d participants.") % {"n": MAX_PARTICIPANTS}})
         status = InvitationStatus.ACCEPTED if accepted or isinstance(event, Activity) else InvitationStatus.PENDING
         rows = [Participant(**{field: event}, member=m, user=m.user, name=m.name,
                             organisation=f"{m.workplace} {m.title}".strip()[:120], role=ParticipantRole.MEMBER,
-                            invitation=status) for m in members if m.pk not in existing]
+                            invitation=status) for m in new_members]
         rows += [Participant(**{field: event}, invitation=status, **g) for g in cleaned_guests]
         Participant.objects.bulk_create(rows)
         log(event, actor=actor, action="participants.invite", note="、".join(p.name for p in rows)[:2000])
@@ -576,6 +578,7 @@ def participant_remove(*, actor, participant: Participant) -> None:
     event = _event_of(participant)
     ensure_staff(actor, event.task if isinstance(event, Activity) else event)
     with transaction.atomic():
+        event = lock(event)
         participant = lock(participant)
         if _event_is_over(event):
             raise Conflict(_("This is over; its list of participants stays as it was."))
@@ -655,10 +658,11 @@ def attendance_record(*, actor, participant: Participant, attendance: str, note:
     ensure_staff(actor, event.task if isinstance(event, Activity) else event)
     if attendance not in Attendance.values or attendance == Attendance.UNKNOWN:
         raise ValidationError({"attendance": _("Choose present, excused or absent.")})
-    note = text(note, "note", required=attendance == Attendance.EXCUSED and not participant.response_note,
-                max_length=300)
+    note = text(note, "note", required=False, max_length=300)
     with transaction.atomic():
         participant = lock(participant)
+        if attendance == Attendance.EXCUSED and not (note or participant.response_note):
+            raise ValidationError({"note": _("Give the reason for the excused absence.")})
         before = participant.attendance
         participant.attendance = attendance
         if note:
@@ -686,10 +690,9 @@ def material_add(*, actor, consultation: Consultation, title: str, upload) -> Ma
         consultation = lock(consultation)
         if consultation.materials.count() >= MAX_MATERIALS:
             raise ValidationError({"file": _("At most %(n)d documents.") % {"n": MAX_MATERIALS}})
-        material = Material(consultation=consultation, title=title, original_name=clean.name,
-                            content_type=clean.content_type, size=clean.size, uploaded_by=actor)
-        material.file.save(clean.name, clean.content, save=False)
-        material.save()
+        material = Material.objects.create(consultation=consultation, title=title, file=clean.file,
+                                           original_name=clean.name, content_type=clean.content_type,
+                                           size=clean.size, uploaded_by=actor)
         log(consultation, actor=actor, action="material.add", note=title)
     return material
 
@@ -819,6 +822,7 @@ def result_save(*, actor, result: Result | None = None, consultation: Consultati
         raise ValidationError({"departments": _("Choose departments of this committee.")})
     with transaction.atomic():
         if result is None:
+            consultation = lock(consultation)
             if consultation.status != SessionStatus.HELD:
                 raise Conflict(_("A result is written once the session has been held."))
             result = Result.objects.create(consultation=consultation, committee_id=consultation.committee_id,
@@ -948,6 +952,8 @@ def follow_up_add(*, actor, target, noted_on: dt.date, text_: str, department: D
     if not isinstance(noted_on, dt.date) or noted_on > timezone.localdate():
         raise ValidationError({"noted_on": _("Give the day (not in the future).")})
     staff = is_staff(actor, target)
+    if implemented and not staff:
+        raise PermissionDenied(_("Staff close a result as implemented."))
     if not staff:
         mine = scope_for(actor).department_ids
         concerned = target.departments.all() if isinstance(target, Result) else target.partners.all()
@@ -971,8 +977,6 @@ def follow_up_add(*, actor, target, noted_on: dt.date, text_: str, department: D
                                         implemented=implemented, recorded_by=actor, **link)
         log(target, actor=actor, action="follow_up.add", note=body[:2000])
         if implemented and isinstance(target, Result):
-            if not staff:
-                raise PermissionDenied(_("Staff close a result as implemented."))
             before = move(target, ResultStatus.CLOSED, RESULT_TRANSITIONS)
             target.closed_at = timezone.now()
             target.save()

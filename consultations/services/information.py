@@ -79,6 +79,8 @@ def _clean_shares(shares, n: int) -> list[Decimal]:
         shares = [Decimal(str(s)) for s in shares]
     except Exception as exc:  # noqa: BLE001 - any unreadable number is the same error
         raise ValidationError({"shares": _("Give each author's share as a number.")}) from exc
+    if any(s != s.quantize(Decimal("0.001")) for s in shares):
+        raise ValidationError({"shares": _("Give shares to at most three decimal places.")})
     if len(shares) != n or any(s < 0 or s > 1 for s in shares) or sum(shares) != ONE:
         raise ValidationError({"shares": _("Give every author a share from 0 to 1; the shares add up to 1.")})
     return shares
@@ -204,11 +206,14 @@ def information_approve(*, actor, item: InformationItem, edited_title: str = "",
         item = lock(item)
         before = move(item, InformationStatus.APPROVED, INFORMATION_TRANSITIONS)
         changes = {"status": {"before": before, "after": item.status}}
-        if edited_title and edited_title != item.title:
-            changes["title"] = {"before": item.display_title, "after": edited_title}
+        # An edit equal to the writer's text (or none) clears an earlier edit on re-approval.
+        edited_title = "" if edited_title == item.title else edited_title
+        edited_content = "" if edited_content == item.content else edited_content
+        if edited_title != item.edited_title:
+            changes["title"] = {"before": item.display_title, "after": edited_title or item.title}
             item.edited_title = edited_title
-        if edited_content and edited_content != item.content:
-            changes["content"] = {"before": "…", "after": _("edited")}
+        if edited_content != item.edited_content:
+            changes["content"] = {"before": "…", "after": _("edited") if edited_content else _("as written")}
             item.edited_content = edited_content
         item.category = category or item.category
         item.review_note, item.reviewed_by, item.reviewed_at = note, actor, timezone.now()
@@ -474,8 +479,8 @@ def information_pass_to_department(*, actor, item: InformationItem, lead_departm
         item.case = case
         item.save()
         log(item, actor=actor, action="information.pass", note=f"{lead_department} {note}".strip())
-        case_route(actor=actor, case=case, lead_department=lead_department, co_departments=co_departments,
-                   handling_mode=handling_mode, reason=note)
+        item.case = case_route(actor=actor, case=case, lead_department=lead_department,
+                               co_departments=co_departments, handling_mode=handling_mode, reason=note)
     return item
 
 

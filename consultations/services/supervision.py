@@ -16,10 +16,19 @@ from django.utils.translation import gettext as _
 from cppcc_portal.core.errors import Conflict
 from members.models import Committee, Department, Member, SpecialCommittee
 
-from ..choices import TASK_TRANSITIONS, ActivityKind, ReportKind, SupervisionKind, TaskCategory, TaskStatus, TeamRole
-from ..models import Activity, Task, TaskReport, TeamMember
+from ..choices import (
+    TASK_TRANSITIONS,
+    ActivityKind,
+    InvitationStatus,
+    ParticipantRole,
+    ReportKind,
+    SupervisionKind,
+    TaskCategory,
+    TaskStatus,
+    TeamRole,
+)
+from ..models import Activity, Participant, Task, TaskReport, TeamMember
 from .common import check_committee, ensure_staff, is_staff, lock, log, move, tell, text
-from .consultations import participants_invite
 
 MAX_TEAM = 60
 MAX_YEARS = 5
@@ -75,6 +84,9 @@ def task_save(*, actor, task: Task | None = None, committee: Committee | None = 
                 raise Conflict(_("The task is concluded."))
             if task.category != category and task.activities.exists():
                 raise ValidationError({"category": _("Activities exist; the category stays.")})
+            if task.status != TaskStatus.PLANNED and (start_year, end_year) != (task.start_year, task.end_year):
+                raise ValidationError({"end_year": _("The task is under way: its years change only by carrying it "
+                                                     "over into the next year.")})
             for key, value in fields.items():
                 setattr(task, key, value)
             task.save()
@@ -139,11 +151,11 @@ def activity_save(*, actor, activity: Activity | None = None, task: Task | None 
         raise ValidationError({"starts_at": _("Give the start and end.")})
     if ends_at < starts_at:
         raise ValidationError({"ends_at": _("The end must not be before the start.")})
-    if not task.start_year <= timezone.localtime(starts_at).year <= task.end_year:
-        raise ValidationError({"starts_at": _("The task runs from %(a)d to %(b)d.") % {"a": task.start_year,
-                                                                                     "b": task.end_year}})
     with transaction.atomic():
         task = lock(task)
+        if not task.start_year <= timezone.localtime(starts_at).year <= task.end_year:
+            raise ValidationError({"starts_at": _("The task runs from %(a)d to %(b)d.") % {"a": task.start_year,
+                                                                                         "b": task.end_year}})
         if task.status not in (TaskStatus.ACTIVE, TaskStatus.REPORTED):
             raise Conflict(_("Activities are recorded while the task is under way."))
         if activity is None:
@@ -151,7 +163,6 @@ def activity_save(*, actor, activity: Activity | None = None, task: Task | None 
                                                ends_at=ends_at, place=place, summary=summary, created_by=actor)
             people = list(members) if members is not None else [t.member for t in task.team.select_related("member")]
             if people:
-                # the lead may record; inviting is the staff rule, so it runs as the task's own list
                 _put_on_list(actor, activity, people)
             action = "activity.create"
         else:
@@ -165,16 +176,13 @@ def activity_save(*, actor, activity: Activity | None = None, task: Task | None 
 
 
 def _put_on_list(actor, activity: Activity, members: list[Member]) -> None:
+    """The activity's first list: its team, who take part (no invitation to answer), even
+    when the activity is recorded after it happened."""
     if any(m.committee_id != activity.task.committee_id for m in members):
         raise ValidationError({"members": _("Choose members of this committee.")})
-    if is_staff(actor, activity.task):
-        participants_invite(actor=actor, event=activity, members=members)
-        return
-    from ..choices import InvitationStatus, ParticipantRole
-    from ..models import Participant
-
     Participant.objects.bulk_create([
-        Participant(activity=activity, member=m, user=m.user, name=m.name, role=ParticipantRole.MEMBER,
+        Participant(activity=activity, member=m, user=m.user, name=m.name,
+                    organisation=f"{m.workplace} {m.title}".strip()[:120], role=ParticipantRole.MEMBER,
                     invitation=InvitationStatus.ACCEPTED) for m in dict.fromkeys(members)])
 
 

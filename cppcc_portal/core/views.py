@@ -75,9 +75,13 @@ def entry_row(entry: AuditEntry, model: type[Model], labels: dict | None = None)
     for name, change in (entry.changes or {}).items():
         try:
             field = opts.get_field(name)
-            label = capfirst(field.verbose_name)
         except FieldDoesNotExist:
             field, label = None, name
+        else:
+            if hasattr(field, "verbose_name"):
+                label = capfirst(field.verbose_name)
+            else:  # a reverse relation (a task's team): named by the related model
+                field, label = None, capfirst(field.related_model._meta.verbose_name_plural)
         label = (labels or {}).get(name, label)
         before = change.get("before") if isinstance(change, dict) else None
         after = change.get("after") if isinstance(change, dict) else change

@@ -225,7 +225,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "cppcc_portal.core.api.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "cppcc_portal.core.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
