@@ -297,6 +297,40 @@ class ProposalEditView(ProposalWriteMixin, ServiceFormView):
 # --- one proposal ---------------------------------------------------------------------------------
 
 
+def case_handling_context(user, case, rate_forms) -> dict:
+    """A handled item's page section on the engine (assignments, deadlines, the replies the user
+    may read, the submitter's rating forms): shared by proposals and information items."""
+    if case is None:
+        return {"case": None}
+    scope = scope_for(user)
+    assignments = list(Assignment.objects.filter(case=case).select_related("department").order_by("round", "role",
+                                                                                                     "id"))
+    current = [a for a in assignments if a.round == case.round and a.status not in ENDED_ASSIGNMENT_STATUSES]
+    sees_opinions = _sees_opinions(user, case, assignments)
+    replies = selectors.visible_replies(
+        user, case, Reply.objects.filter(case=case).select_related("assignment__department", "attachment")
+        .prefetch_related(Prefetch("feedback")).order_by("round", "created_at", "id"), assignments)
+    can_rate = user.has_perm("proposals.rate_case", case) and case.status == CaseStatus.REPLIED
+    for reply in replies:
+        try:
+            reply.rated = reply.feedback
+        except Reply.feedback.RelatedObjectDoesNotExist:
+            reply.rated = None
+        reply.rateable = (can_rate and not reply.is_opinion and reply.round == case.round and reply.rated is None
+                          and reply.review_status == ReplyReview.RELEASED)
+        if reply.rateable:
+            reply.form = rate_forms.get(reply.pk) or forms.RateForm(prefix=f"rate-{reply.pk}")
+    return {
+        "case": case,
+        "current_assignments": current,
+        "earlier_assignments": [a for a in assignments if a not in current],
+        "deadlines": [deadline_view(a) for a in current if a.replies_to_member or sees_opinions],
+        "replies": replies,
+        "can_rate": can_rate,
+        "my_assignments": [a for a in current if a.department_id in scope.department_ids],
+    }
+
+
 class ProposalDetailView(LoginRequiredMixin, TabsMixin, TemplateView):
     template_name = "proposals/proposal_detail.html"
 
@@ -370,38 +404,11 @@ class ProposalDetailView(LoginRequiredMixin, TabsMixin, TemplateView):
         return self.render_to_response(self.get_context_data(rate_forms={reply.pk: form}))
 
     def handling_context(self, proposal, rate_forms) -> dict:
-        case, user = proposal.case, self.request.user
-        if case is None:
-            return {"case": None}
-        scope = scope_for(user)
-        assignments = list(Assignment.objects.filter(case=case).select_related("department").order_by("round", "role",
-                                                                                                         "id"))
-        current = [a for a in assignments if a.round == case.round and a.status not in ENDED_ASSIGNMENT_STATUSES]
-        sees_opinions = _sees_opinions(user, case, assignments)
-        replies = selectors.visible_replies(
-            user, case, Reply.objects.filter(case=case).select_related("assignment__department", "attachment")
-            .prefetch_related(Prefetch("feedback")).order_by("round", "created_at", "id"), assignments)
-        can_rate = user.has_perm("proposals.rate_case", case) and case.status == CaseStatus.REPLIED
-        for reply in replies:
-            try:
-                reply.rated = reply.feedback
-            except Reply.feedback.RelatedObjectDoesNotExist:
-                reply.rated = None
-            reply.rateable = (can_rate and not reply.is_opinion and reply.round == case.round and reply.rated is None
-                              and reply.review_status == ReplyReview.RELEASED)
-            if reply.rateable:
-                reply.form = rate_forms.get(reply.pk) or forms.RateForm(prefix=f"rate-{reply.pk}")
-        return {
-            "case": case,
-            "current_assignments": current,
-            "earlier_assignments": [a for a in assignments if a not in current],
-            "deadlines": [deadline_view(a) for a in current if a.replies_to_member or sees_opinions],
-            "replies": replies,
-            "can_rate": can_rate,
-            "can_assign": _is_staff(user, proposal) and case.status in (CaseStatus.ROUTING, CaseStatus.TRIAGE,
-                                                                        CaseStatus.HANDLING),
-            "my_assignments": [a for a in current if a.department_id in scope.department_ids],
-        }
+        context = case_handling_context(self.request.user, proposal.case, rate_forms)
+        if proposal.case is not None:
+            context["can_assign"] = _is_staff(self.request.user, proposal) and proposal.case.status in (
+                CaseStatus.ROUTING, CaseStatus.TRIAGE, CaseStatus.HANDLING)
+        return context
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
