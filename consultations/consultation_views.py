@@ -50,7 +50,7 @@ from .choices import (
     TopicSource,
     TopicStatus,
 )
-from .models import Consultation, ConsultationKind, Material, Participant, Post, Speech, Topic
+from .models import Consultation, ConsultationKind, InformationOfficer, Material, Participant, Post, Speech, Topic
 from .services import consultations as services
 from .services.common import is_leader, is_staff
 
@@ -1301,6 +1301,11 @@ def home_section(request) -> dict | None:
         stats.append({"value": pending.count(), "label": _("Invitations to answer"),
                       "url": reverse("consultation_mine"), "alert": True})
         links.append({"url": reverse("topic_create"), "label": _("Recommend a topic")})
+    # Information officers hold no committee role, so the navigation (built from roles) has
+    # no entry for them: their home page leads to their information.
+    if scope.member_ids or InformationOfficer.objects.filter(user=user, is_active=True).exists():
+        links.append({"url": reverse("information_mine"), "label": _("My information")})
+        links.append({"url": reverse("information_create"), "label": _("Write social-conditions information")})
     staff = scope.is_superuser or bool(scope.staff_committee_ids)
     if staff:
         stats.append({"value": selectors.topic_queue(user).count(), "label": _("Topics awaiting review"),
@@ -1318,7 +1323,7 @@ def home_section(request) -> dict | None:
             drafts = drafts.filter(committee_id__in=scope.oversight_committee_ids)
         stats.append({"value": drafts.count(), "label": _("Results awaiting approval"),
                       "url": reverse("result_list") + "?status=draft", "alert": True})
-    if not stats:
+    if not stats and not links:
         return None
     return {"template": "consultations/home_section.html", "stats": stats, "links": links,
             "invitations": invitations}
