@@ -70,3 +70,65 @@ class DepartmentKind(models.TextChoices):
 class CommitteeRoleKind(models.TextChoices):
     STAFF = "staff", _("Committee staff")
     LEADER = "leader", _("Leader")
+
+
+# --- the duty record (履职档案) -------------------------------------------------------------------
+
+class DutyKind(models.TextChoices):
+    """What a member did that counts in their duty record. The apps that see the action record
+    it (they register a source with members.duty); committees score the kinds with their own
+    rules (AssessmentRule)."""
+
+    MEETING_PRESENT = "meeting_present", _("Attended a meeting or consultation")
+    MEETING_EXCUSED = "meeting_excused", _("Excused absence from a meeting")
+    MEETING_ABSENT = "meeting_absent", _("Unexcused absence from a meeting")
+    SPEECH = "speech", _("Spoke at a meeting")
+    WRITTEN_OPINION = "written_opinion", _("Handed in a written opinion")
+    PROPOSAL_SUBMITTED = "proposal_submitted", _("Submitted a proposal")
+    PROPOSAL_FILED = "proposal_filed", _("Proposal filed")
+    PROPOSAL_KEY = "proposal_key", _("Key proposal")
+    PROPOSAL_EXCELLENT = "proposal_excellent", _("Excellent proposal")
+    MICRO_SUBMITTED = "micro_submitted", _("Submitted a micro-suggestion")
+    MICRO_REPLIED = "micro_replied", _("Micro-suggestion answered by a department")
+    MICRO_SATISFIED = "micro_satisfied", _("Micro-suggestion closed as satisfied")
+    INFORMATION_SUBMITTED = "information_submitted", _("Submitted social-conditions information")
+    INFORMATION_ADOPTED = "information_adopted", _("Information adopted by this committee")
+    INFORMATION_ADOPTED_HIGHER = "information_adopted_higher", _("Information adopted by a higher committee")
+    INFORMATION_ADOPTED_PROVINCIAL = "information_adopted_provincial", _("Information adopted provincially")
+    INFORMATION_ADOPTED_NATIONAL = "information_adopted_national", _("Information adopted nationally")
+    INFORMATION_INSTRUCTED = "information_instructed", _("Information instructed on by a leader")
+    TASK_MEMBER = "task_member", _("Took part in supervision or research")
+    TASK_LEAD = "task_lead", _("Led supervision or research")
+    ACTIVITY_PRESENT = "activity_present", _("Took part in an inspection or research activity")
+    STUDIO_DUTY = "studio_duty", _("Studio duty")
+    STUDIO_ACTIVITY = "studio_activity", _("Studio activity")
+    CONCERN_HANDLED = "concern_handled", _("Handled a concern of the public")
+    OTHER = "other", _("Other duty (recorded by staff)")
+
+
+class DutyRole(models.TextChoices):
+    NONE = "", _("—")
+    FIRST = "first", _("First author")
+    CO = "co", _("Co-author")
+
+
+class SplitMode(models.TextChoices):
+    """How an action of several authors is scored (a joint proposal, an item by three)."""
+
+    FULL = "full", _("Each author gets the full points")
+    EQUAL = "equal", _("The points are shared equally")
+    FIRST_SHARE = "first_share", _("The first author takes a share, the others share the rest")
+    FIRST_ONLY = "first_only", _("Only the first author scores")
+    RECORDED = "recorded", _("By the shares recorded on the item")
+
+
+class RuleSetStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

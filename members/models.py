@@ -4,20 +4,31 @@ act for which committee."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cppcc_portal.core.models import StoredUpload
+
 from .choices import (
     CommitteeLevel,
     CommitteeRoleKind,
     DepartmentKind,
+    DutyKind,
+    DutyRole,
     Gender,
+    JobStatus,
     MemberRole,
     Party,
+    RuleSetStatus,
     SectorKind,
+    SplitMode,
 )
 
 CHINESE_NUMERALS = "零一二三四五六七八九十"
@@ -375,3 +386,191 @@ class CommitteeRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.committee} · {self.get_role_display()}"
+
+
+
+# --- the duty record (履职档案) and its assessment (履职量化考核) --------------------------------------
+
+
+class DutyEntry(models.Model):
+    """One thing a member did in a year, with a link to where it happened. Entries the portal
+    sees are written by the sync (members.duty) from the sources the apps register; staff add
+    what the portal cannot see (``is_manual``), with evidence."""
+
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="duty_entries")
+    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE,
+                                  related_name="duty_entries")
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=32, choices=DutyKind.choices)
+    occurred_on = models.DateField(_("date"))
+    role = models.CharField(_("role"), max_length=8, choices=DutyRole.choices, blank=True, default=DutyRole.NONE)
+    group_size = models.PositiveSmallIntegerField(_("authors"), default=1)
+    share = models.DecimalField(_("recorded share"), max_digits=4, decimal_places=3, default=Decimal("1"))
+    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    label = models.CharField(_("what"), max_length=200)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    is_manual = models.BooleanField(_("recorded by staff"), default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(User, verbose_name=_("recorded by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        indexes = [
+            models.Index(fields=["member", "year"], name="duty_entry_member_year_idx"),
+            models.Index(fields=["committee", "year", "kind"], name="duty_entry_committee_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year", "kind", "source_type", "source_id"],
+                                    condition=Q(is_manual=False), name="duty_entry_one_per_source"),
+            models.CheckConstraint(condition=Q(is_manual=True) | Q(source_type__isnull=False),
+                                   name="duty_entry_source_unless_manual"),
+        ]
+        verbose_name = _("duty record entry")
+        verbose_name_plural = _("duty record entries")
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_kind_display()} · {self.occurred_on}"
+
+
+class DutyEvidence(StoredUpload):
+    entry = models.ForeignKey(DutyEntry, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to="duty/%Y/%m/")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+
+class AssessmentRuleSet(models.Model):
+    """A committee's scoring of one year (履职量化考核办法): base score, the total's cap, grade
+    thresholds and minimums; the points per kind are its rules."""
+
+    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE,
+                                  related_name="assessment_rule_sets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=120)
+    base_score = models.DecimalField(_("base score"), max_digits=7, decimal_places=2, default=Decimal("0"))
+    max_score = models.DecimalField(_("highest total"), max_digits=7, decimal_places=2, null=True, blank=True)
+    # [{"grade": "优秀", "min": 90}, {"grade": "良好", "min": 80}, …] highest first
+    grades = models.JSONField(_("grades"), default=list, blank=True, encoder=DjangoJSONEncoder)
+    # [{"kind": "proposal_submitted", "count": 1}, …]
+    minimums = models.JSONField(_("minimums"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=RuleSetStatus.choices, default=RuleSetStatus.DRAFT)
+    copied_from = models.ForeignKey("self", verbose_name=_("copied from"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    computed_at = models.DateTimeField(_("scores computed at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["committee", "-year"]
+        constraints = [models.UniqueConstraint(fields=["committee", "year"], name="rule_set_one_per_year")]
+        verbose_name = _("assessment rules")
+        verbose_name_plural = _("assessment rules")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AssessmentRule(models.Model):
+    rule_set = models.ForeignKey(AssessmentRuleSet, verbose_name=_("rules"), on_delete=models.CASCADE,
+                                 related_name="rules")
+    kind = models.CharField(_("kind"), max_length=32, choices=DutyKind.choices)
+    points = models.DecimalField(_("points each"), max_digits=6, decimal_places=2,
+                                 help_text=_("Negative for a penalty (an unexcused absence)."))
+    cap = models.DecimalField(_("at most per year"), max_digits=7, decimal_places=2, null=True, blank=True,
+                              help_text=_("The most (or, for a penalty, the least) this kind adds in a year."))
+    split = models.CharField(_("several authors"), max_length=12, choices=SplitMode.choices, default=SplitMode.FULL)
+    first_share = models.DecimalField(_("first author's share"), max_digits=4, decimal_places=3,
+                                      default=Decimal("0.5"))
+
+    class Meta:
+        ordering = ["rule_set", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "kind"], name="rule_one_per_kind",
+                                    violation_error_message=_("These rules already score this kind.")),
+            models.CheckConstraint(condition=Q(first_share__gte=0) & Q(first_share__lte=1), name="rule_first_share"),
+        ]
+        verbose_name = _("assessment rule")
+        verbose_name_plural = _("assessment rules")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.points}"
+
+
+class DutyScore(models.Model):
+    """A member's score for a year under the committee's rules (recomputed when entries or rules
+    change)."""
+
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="duty_scores")
+    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE,
+                                  related_name="duty_scores")
+    year = models.PositiveSmallIntegerField(_("year"))
+    total = models.DecimalField(_("score"), max_digits=7, decimal_places=2)
+    by_kind = models.JSONField(_("by kind"), default=dict, encoder=DjangoJSONEncoder)
+    counts = models.JSONField(_("counts"), default=dict)
+    grade = models.CharField(_("grade"), max_length=20, blank=True)
+    unmet_minimums = models.JSONField(_("minimums not met"), default=list)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-total", "member_id"]
+        indexes = [models.Index(fields=["committee", "year", "-total"], name="duty_score_ranking_idx")]
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="duty_score_one_per_year")]
+        verbose_name = _("duty score")
+        verbose_name_plural = _("duty scores")
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.year}: {self.total}"
+
+
+class DutyDirty(models.Model):
+    """A member-year whose entries must be synced again: written in the same transaction as the
+    action that changed it (so nothing is lost), cleared by the sync."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="duty_dirty_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}/{self.year}"
+
+
+class RecomputeJob(models.Model):
+    """A full recompute of a committee's year, run by a Celery worker; its progress is shown."""
+
+    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    # the rules changed while it ran: it runs once more when it finishes
+    again = models.BooleanField(default=False)
+    total = models.PositiveIntegerField(_("members"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "year"], condition=Q(status__in=["queued", "running"]),
+                                    name="recompute_one_running"),
+        ]
+        verbose_name = _("recompute job")
+        verbose_name_plural = _("recompute jobs")
+
+    def __str__(self) -> str:
+        return f"{self.committee} {self.year} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        return int(self.done * 100 / self.total) if self.total else (100 if self.status == JobStatus.DONE else 0)

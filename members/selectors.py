@@ -216,3 +216,57 @@ def department_users(department: Department, *, heads_only: bool = False) -> Que
     if heads_only:
         filters["liaisons__is_head"] = True
     return User.objects.filter(is_active=True, **filters).distinct()
+
+
+# --- the duty record ------------------------------------------------------------------------------
+
+
+def duty_entries_for(user) -> QuerySet:
+    """Staff and leaders see the entries of their committees' members; a member their own."""
+    from .models import DutyEntry
+
+    qs = DutyEntry.objects.select_related("member", "committee", "source_type").prefetch_related("evidence")
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(Q(committee_id__in=scope.oversight_committee_ids) | Q(member_id__in=scope.member_ids))
+
+
+def duty_scores_for(user) -> QuerySet:
+    """Staff see the scores of their committees (under draft rules too, to try them out);
+    leaders see them once the year's rules are published, and a member their own then."""
+    from .choices import RuleSetStatus
+    from .models import AssessmentRuleSet, DutyScore
+
+    qs = DutyScore.objects.select_related("member__sector", "member__user", "committee")
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs
+    published = AssessmentRuleSet.objects.filter(status=RuleSetStatus.PUBLISHED).values_list("committee_id", "year")
+    public = Q(pk__in=[])
+    for committee_id, year in published.filter(committee_id__in=scope.member_committee_ids
+                                                | scope.leader_committee_ids):
+        public |= Q(committee_id=committee_id, year=year)
+    return qs.filter(Q(committee_id__in=scope.staff_committee_ids)
+                     | (Q(committee_id__in=scope.leader_committee_ids) & public)
+                     | (Q(member_id__in=scope.member_ids) & public))
+
+
+def rule_sets_for(user) -> QuerySet:
+    """Staff see their committees' rules; leaders and members the published ones."""
+    from .choices import RuleSetStatus
+    from .models import AssessmentRuleSet
+
+    qs = AssessmentRuleSet.objects.select_related("committee").prefetch_related("rules")
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(Q(committee_id__in=scope.staff_committee_ids)
+                     | Q(committee_id__in=scope.leader_committee_ids | scope.member_committee_ids,
+                         status=RuleSetStatus.PUBLISHED))
+
+
+def recompute_jobs_for(user) -> QuerySet:
+    from .models import RecomputeJob
+
+    return _by_committee(RecomputeJob.objects.select_related("committee"), user, "staff_committee_ids")

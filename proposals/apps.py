@@ -9,7 +9,7 @@ class ProposalsConfig(AppConfig):
     def ready(self) -> None:
         from cppcc_portal.core import ui, workdays
 
-        from . import views
+        from . import duty_sources, views
         from .services.handling import recompute_open_deadlines
 
         # The calendar belongs to the platform; the deadlines it moves belong to this app.
@@ -27,3 +27,4 @@ class ProposalsConfig(AppConfig):
         ui.register_nav("proposal_supervised", _("Supervised proposals"), {"leader"}, order=90)
         ui.register_nav("proposal_statistics", _("Proposal statistics"), {"superuser", "staff", "leader"}, order=100)
         ui.register_home_section(views.home_section, order=10)
+        duty_sources.register()  # what members did here lands in their duty record

@@ -23,6 +23,8 @@ URLS = {
     "activity": "/consultations/tasks/activities/{id}/",
     "informationitem": "/information/{id}/",
     "bulletinissue": "/information/issues/{id}/",
+    "concern": "/studios/concerns/{id}/",
+    "studioactivity": "/studios/activities/{id}/",
 }
 
 
@@ -103,6 +105,26 @@ def staff_of(committee: Committee) -> list:
 
 def leaders_of(committee: Committee) -> list:
     return list(committee_role_users(committee, CommitteeRoleKind.LEADER))
+
+
+def touch_duty(member_ids, when=None) -> None:
+    """Mark these members' duty record of the year of ``when`` (a date or datetime; default
+    today) for syncing, inside the caller's transaction (members.duty)."""
+    from django.utils import timezone
+
+    from members.duty import duty_touch
+
+    if when is None:
+        year = timezone.localdate().year
+    elif hasattr(when, "tzinfo"):
+        year = timezone.localtime(when).year if timezone.is_aware(when) else when.year
+    else:
+        year = when.year
+    duty_touch(member_ids=[m for m in member_ids if m], year=year)
+
+
+def event_start(event):
+    return getattr(event, "starts_at", None)
 
 
 def check_committee(objs: Iterable, committee_id: int, field: str, message: str) -> list:

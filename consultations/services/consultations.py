@@ -69,6 +69,7 @@ from .common import (
     staff_of,
     tell,
     text,
+    touch_duty,
 )
 
 # The standard kinds a committee starts with (it renames, adds and retires its own).
@@ -452,6 +453,7 @@ def consultation_close(*, actor, consultation: Consultation, summary: str = "") 
         unsettled.filter(invitation=InvitationStatus.DECLINED).exclude(response_note="").update(
             attendance=Attendance.EXCUSED)
         unsettled.filter(attendance=Attendance.UNKNOWN).update(attendance=Attendance.ABSENT)
+        touch_duty(consultation.participants.values_list("member_id", flat=True), consultation.starts_at)
         for topic in consultation.topics.select_for_update().filter(status=TopicStatus.SCHEDULED):
             topic.status = TopicStatus.DONE
             topic.save(update_fields=["status"])
@@ -468,6 +470,8 @@ def consultation_cancel(*, actor, consultation: Consultation, reason: str) -> Co
         before = move(consultation, SessionStatus.CANCELLED, SESSION_TRANSITIONS)
         consultation.discussion_open = False
         consultation.save()
+        # speeches and written opinions of a cancelled session no longer count
+        touch_duty(consultation.participants.values_list("member_id", flat=True), consultation.starts_at)
         log(consultation, actor=actor, action="consultation.cancel", note=reason,
             changes={"status": {"before": before, "after": consultation.status}})
         if before != SessionStatus.PLANNED:
@@ -500,11 +504,42 @@ def step_complete(*, actor, consultation: Consultation, step: str, done_on: dt.d
 
 
 def _event_of(participant: Participant):
-    return participant.consultation if participant.consultation_id else participant.activity
+    if participant.consultation_id:
+        return participant.consultation
+    return participant.activity if participant.activity_id else participant.studio_activity
+
+
+def _event_field(event) -> str:
+    """The Participant column pointing at ``event``."""
+    if isinstance(event, Consultation):
+        return "consultation"
+    return "activity" if isinstance(event, Activity) else "studio_activity"
+
+
+def _event_owner(event):
+    """What decides who runs the event's list: the session, the task, or the studio (each has
+    the committee whose staff may)."""
+    if isinstance(event, Consultation):
+        return event
+    return event.task if isinstance(event, Activity) else event.studio
+
+
+def _runs_event(actor, event) -> bool:
+    """Who keeps an event's list: committee staff, and for a studio's activity its members."""
+    if isinstance(event, Consultation | Activity):
+        return is_staff(actor, _event_owner(event))
+    from .studios import can_run_studio
+
+    return can_run_studio(actor, event.studio)
+
+
+def _ensure_runs_event(actor, event) -> None:
+    if not _runs_event(actor, event):
+        raise PermissionDenied(_("Only staff of this committee may do this."))
 
 
 def _event_committee_id(event) -> int:
-    return event.committee_id if isinstance(event, Consultation) else event.task.committee_id
+    return _event_owner(event).committee_id
 
 
 def _event_is_over(event) -> bool:
@@ -521,7 +556,7 @@ def participants_invite(*, actor, event, members: Iterable[Member] = (), guests:
 
     ``guests``: dicts with name, organisation, role, optionally department and user."""
     committee_id = _event_committee_id(event)
-    ensure_staff(actor, event.task if isinstance(event, Activity) else event)
+    _ensure_runs_event(actor, event)
     members = list(dict.fromkeys(members))
     guests = list(guests)
     errors = {}
@@ -552,14 +587,15 @@ def participants_invite(*, actor, event, members: Iterable[Member] = (), guests:
         event = lock(event)
         if _event_is_over(event):
             raise Conflict(_("This is over; nobody more can be invited."))
-        field = "consultation" if isinstance(event, Consultation) else "activity"
+        field = _event_field(event)
         existing = set(Participant.objects.filter(**{field: event}, member__isnull=False)
                        .values_list("member_id", flat=True))
         new_members = [m for m in members if m.pk not in existing]
         if Participant.objects.filter(**{field: event}).count() + len(new_members) + len(cleaned_guests) \
                 > MAX_PARTICIPANTS:
             raise ValidationError({"members": _("At most %(n)d participants.") % {"n": MAX_PARTICIPANTS}})
-        status = InvitationStatus.ACCEPTED if accepted or isinstance(event, Activity) else InvitationStatus.PENDING
+        status = InvitationStatus.PENDING if isinstance(event, Consultation) and not accepted \
+            else InvitationStatus.ACCEPTED
         rows = [Participant(**{field: event}, member=m, user=m.user, name=m.name,
                             organisation=f"{m.workplace} {m.title}".strip()[:120], role=ParticipantRole.MEMBER,
                             invitation=status) for m in new_members]
@@ -576,7 +612,7 @@ def participants_invite(*, actor, event, members: Iterable[Member] = (), guests:
 
 def participant_remove(*, actor, participant: Participant) -> None:
     event = _event_of(participant)
-    ensure_staff(actor, event.task if isinstance(event, Activity) else event)
+    _ensure_runs_event(actor, event)
     with transaction.atomic():
         event = lock(event)
         participant = lock(participant)
@@ -586,6 +622,7 @@ def participant_remove(*, actor, participant: Participant) -> None:
             raise Conflict(_("%(n)s has signed in or spoken; record their attendance instead.")
                            % {"n": participant.name})
         log(event, actor=actor, action="participants.remove", note=participant.name)
+        touch_duty([participant.member_id], event.starts_at)
         participant.delete()
 
 
@@ -630,9 +667,9 @@ def participant_check_in(*, actor, participant: Participant) -> Participant:
     now = timezone.now()
     with transaction.atomic():
         participant = Participant.objects.select_for_update(of=("self",)).select_related(
-            "consultation", "activity__task", "member").get(pk=participant.pk)
+            "consultation", "activity__task", "studio_activity__studio", "member").get(pk=participant.pk)
         event = _event_of(participant)
-        staff = is_staff(actor, event.task if isinstance(event, Activity) else event)
+        staff = _runs_event(actor, event)
         if not staff and not _own_participant(actor, participant):
             raise PermissionDenied(_("You can only sign yourself in."))
         if participant.checked_in_at:
@@ -649,13 +686,14 @@ def participant_check_in(*, actor, participant: Participant) -> Participant:
             participant.invitation, participant.responded_at = InvitationStatus.ACCEPTED, now
         participant.save()
         log(event, actor=actor, action="participant.check_in", note=participant.name)
+        touch_duty([participant.member_id], event.starts_at)
     return participant
 
 
 def attendance_record(*, actor, participant: Participant, attendance: str, note: str = "") -> Participant:
     """Staff record or correct a participant's attendance (e.g. an excused absence granted)."""
     event = _event_of(participant)
-    ensure_staff(actor, event.task if isinstance(event, Activity) else event)
+    _ensure_runs_event(actor, event)
     if attendance not in Attendance.values or attendance == Attendance.UNKNOWN:
         raise ValidationError({"attendance": _("Choose present, excused or absent.")})
     note = text(note, "note", required=False, max_length=300)
@@ -668,6 +706,7 @@ def attendance_record(*, actor, participant: Participant, attendance: str, note:
         if note:
             participant.response_note = note
         participant.save()
+        touch_duty([participant.member_id], event.starts_at)
         log(event, actor=actor, action="participant.attendance", note=f"{participant.name} {note}".strip(),
             changes={"attendance": {"before": before, "after": attendance}})
     return participant
@@ -737,6 +776,7 @@ def speech_register(*, actor, consultation: Consultation, kind: str, title: str,
         speech = Speech.objects.create(consultation=consultation, participant=participant, kind=kind, title=title,
                                        text=body)
         log(consultation, actor=actor, action="speech.register", note=f"{participant.name}: {title}")
+        touch_duty([participant.member_id], consultation.starts_at)
     return speech
 
 
@@ -755,6 +795,7 @@ def speech_record(*, actor, speech: Speech, delivered: bool = True, order: int |
             speech.status, speech.delivered_at = SpeechStatus.DELIVERED, speech.delivered_at or timezone.now()
         speech.save()
         log(speech.consultation, actor=actor, action="speech.record", note=speech.title)
+        touch_duty([speech.participant.member_id], speech.consultation.starts_at)
     return speech
 
 
@@ -768,6 +809,7 @@ def speech_withdraw(*, actor, speech: Speech) -> Speech:
         speech.status = SpeechStatus.WITHDRAWN
         speech.save()
         log(speech.consultation, actor=actor, action="speech.withdraw", note=speech.title)
+        touch_duty([speech.participant.member_id], speech.consultation.starts_at)
     return speech
 
 
@@ -931,6 +973,7 @@ def instruction_record(*, actor, target, leader_name: str, level: str, instructe
                                                  instructed_on=instructed_on, text=body, recorded_by=actor, **link)
         log(target, actor=actor, action="instruction.record", note=f"{leader_name}：{body}"[:2000])
         if isinstance(target, InformationItem):
+            touch_duty(target.authors.values_list("member_id", flat=True), instructed_on)
             users = [a.member.user if a.member_id else a.user for a in target.authors.select_related("member__user",
                                                                                                        "user")]
             tell(target, users, _("A leader instructed on your information: %(t)s") % {"t": target.display_title},

@@ -31,7 +31,19 @@ from ..choices import (
     Recipient,
 )
 from ..models import Adoption, Bulletin, BulletinIssue, InformationAuthor, InformationItem, InformationOfficer
-from .common import ensure_staff, ensure_staff_or_leader, is_staff, lock, log, member_seat, move, staff_of, tell, text
+from .common import (
+    ensure_staff,
+    ensure_staff_or_leader,
+    is_staff,
+    lock,
+    log,
+    member_seat,
+    move,
+    staff_of,
+    tell,
+    text,
+    touch_duty,
+)
 
 MAX_AUTHORS = 10
 MAX_ISSUE_ITEMS = 60
@@ -153,6 +165,7 @@ def information_submit(*, actor, item: InformationItem) -> InformationItem:
         before = move(item, InformationStatus.SUBMITTED, INFORMATION_TRANSITIONS)
         item.submitted_at = timezone.now()
         item.save()
+        touch_duty(item.authors.values_list("member_id", flat=True), item.submitted_at)
         log(item, actor=actor, action="information.submit",
             changes={"status": {"before": before, "after": item.status}})
         _tell(item, staff_of(item.committee), _("Information submitted: %(t)s") % {"t": item.title}, actor=actor)
@@ -170,6 +183,7 @@ def information_withdraw(*, actor, item: InformationItem) -> InformationItem:
         before = move(item, InformationStatus.DRAFT, INFORMATION_TRANSITIONS)
         item.submitted_at = None
         item.save()
+        touch_duty(item.authors.values_list("member_id", flat=True))
         log(item, actor=actor, action="information.withdraw",
             changes={"status": {"before": before, "after": item.status}})
     return item
@@ -364,6 +378,7 @@ def _record_adoption(item: InformationItem, *, level: str, adopted_on: dt.date, 
     except IntegrityError:
         return None
     log(item, actor=actor, action="information.adopt", note=f"{adoption.get_level_display()} {adopted_by}")
+    touch_duty(item.authors.values_list("member_id", flat=True), adopted_on)
     return adoption
 
 
@@ -521,6 +536,7 @@ def information_intake_converted(*, committee_id: int | None = None, limit: int 
                 InformationAuthor(item=item, member=m, user=u, name=name[:60], order=i, share=s)
                 for i, ((m, u, name), s) in enumerate(zip(people, shares, strict=True), start=1)])
             log(item, actor=None, action="information.from_proposal", note=proposal.title)
+            touch_duty(item.authors.values_list("member_id", flat=True), item.submitted_at)
             _tell(item, staff_of(proposal.committee),
                   _("A proposal not filed became information: %(t)s") % {"t": proposal.title})
             taken += 1

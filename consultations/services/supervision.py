@@ -28,7 +28,7 @@ from ..choices import (
     TeamRole,
 )
 from ..models import Activity, Participant, Task, TaskReport, TeamMember
-from .common import check_committee, ensure_staff, is_staff, lock, log, move, tell, text
+from .common import check_committee, ensure_staff, is_staff, lock, log, move, tell, text, touch_duty
 
 MAX_TEAM = 60
 MAX_YEARS = 5
@@ -36,6 +36,13 @@ MAX_YEARS = 5
 
 def _is_lead(actor, task: Task) -> bool:
     return task.team.filter(role=TeamRole.LEAD, member__user=actor).exists()
+
+
+def _touch_team(task: Task) -> None:
+    """Team places count in each year the task runs (members.duty)."""
+    members = list(task.team.values_list("member_id", flat=True))
+    for year in task.years:
+        touch_duty(members, dt.date(year, 1, 1))
 
 
 def task_save(*, actor, task: Task | None = None, committee: Committee | None = None, category: str,
@@ -112,9 +119,11 @@ def team_set(*, actor, task: Task, lead: Member, members: Iterable[Member] = ())
         if task.status == TaskStatus.CONCLUDED:
             raise Conflict(_("The task is concluded."))
         before = sorted(task.team.values_list("member__name", flat=True))
+        _touch_team(task)
         task.team.all().delete()
         rows = TeamMember.objects.bulk_create([TeamMember(task=task, member=lead, role=TeamRole.LEAD)]
                                               + [TeamMember(task=task, member=m) for m in members])
+        _touch_team(task)
         log(task, actor=actor, action="task.team",
             changes={"team": {"before": before, "after": sorted([lead.name] + [m.name for m in members])}})
         tell(task, [m.user for m in [lead, *members]], _("You are on the team of %(t)s") % {"t": task.title},
@@ -131,6 +140,7 @@ def task_start(*, actor, task: Task) -> Task:
         before = move(task, TaskStatus.ACTIVE, TASK_TRANSITIONS)
         task.save()
         log(task, actor=actor, action="task.start", changes={"status": {"before": before, "after": task.status}})
+        _touch_team(task)
     return task
 
 
@@ -253,6 +263,7 @@ def task_carry_over(*, actor, task: Task, note: str) -> Task:
         before = task.end_year
         task.end_year += 1
         task.save()
+        _touch_team(task)
         log(task, actor=actor, action="task.carry_over", note=note,
             changes={"end_year": {"before": before, "after": task.end_year}})
         tell(task, [t.member.user for t in task.team.select_related("member__user")],

@@ -195,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.intake_converted",
         "schedule": env.float("INTAKE_INTERVAL_SECONDS", default=120.0),
     },
+    "duty-sync-dirty": {
+        "task": "members.duty_sync_dirty",
+        "schedule": env.float("DUTY_SYNC_INTERVAL_SECONDS", default=60.0),
+    },
     "notifications-retry-pending": {
         "task": "core.deliveries_retry",
         "schedule": 60.0,
@@ -231,6 +235,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cppcc_portal.core.api.errors.exception_handler",
+    # Throttles identify clients by REMOTE_ADDR unless this many trusted proxies stand in front
+    # (1 behind nginx); a client's own X-Forwarded-For is never believed.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

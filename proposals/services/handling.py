@@ -22,6 +22,7 @@ from cppcc_portal.core import audit, outbox, workdays
 from cppcc_portal.core.errors import Conflict
 from cppcc_portal.core.notifications import notify
 from members.choices import CommitteeRoleKind
+from members.duty import duty_touch
 from members.models import Department
 from members.selectors import committee_role_users, department_users, scope_for
 
@@ -154,6 +155,12 @@ def _tell(case: Case, users: Iterable, title: str, body: str = "", *, actor=None
 
 
 # --- deadlines ------------------------------------------------------------------------------
+
+
+def _touch_duty(case: Case) -> None:
+    """The submitters' duty record changes with the item (members.duty)."""
+    if case.kind == CaseKind.MICRO_SUGGESTION and case.submitter_id:
+        duty_touch(member_ids=[case.submitter_id, *case.co_submitters.values_list("pk", flat=True)])
 
 
 def _start_clock(assignment: Assignment, start: dt.date, workdays_allowed: int, event: str) -> None:
@@ -555,6 +562,7 @@ def _release(case: Case, reply: Reply, *, actor) -> None:
         _log(case, actor=actor, action="case.replied", changes={"status": {"before": before, "after": case.status}})
     _refresh_case_due(case)
     case.save()
+    _touch_duty(case)
     department = reply.assignment.department
     _tell(case, _submitters(case), _("%(d)s replied to your item: %(t)s") % {"d": department, "t": case.title},
           reply.text[:500], actor=actor)
@@ -728,6 +736,7 @@ def _close(case: Case, *, actor, rating: str, note: str = "") -> None:
     case.due_date = None
     case.save()
     case.assignments.filter(status__in=OPEN_ASSIGNMENT_STATUSES).update(status=AssignmentStatus.WITHDRAWN)
+    _touch_duty(case)
     _log(case, actor=actor, action="case.close", note=note,
          changes={"status": {"before": CaseStatus.REPLIED, "after": CaseStatus.CLOSED}, "rating": {"before": "", "after": rating}})
     departments = {a.department for a in case.assignments.select_related("department")}

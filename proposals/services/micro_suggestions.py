@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cppcc_portal.core import audit, outbox
 from cppcc_portal.core.uploads import clean_upload
+from members.duty import duty_touch
 from members.models import Committee, Member
 
 from ..choices import CaseKind, CaseStatus
@@ -86,4 +87,5 @@ def micro_suggestion_submit(*, actor, member: Member, title: str, content: str, 
         # Audit entries of a proxy land on the concrete Case, where the timeline reads.
         audit.record(actor=actor, action="case.submit", target=item, note=title)
         outbox.enqueue(task_name=ROUTE_TASK, key=route_key(item.pk), case_id=item.pk)
+        duty_touch(member_ids=[member.pk, *(m.pk for m in co_submitters)])
     return item

@@ -20,6 +20,7 @@ from cppcc_portal.core.errors import Conflict
 from cppcc_portal.core.notifications import notify
 from cppcc_portal.core.uploads import CleanFile, clean_upload
 from members.choices import CommitteeRoleKind, DepartmentKind
+from members.duty import duty_touch
 from members.models import Committee, Department, Member, Session, Term
 from members.selectors import committee_role_users, department_users, scope_for
 
@@ -124,7 +125,13 @@ def _text(value, field: str, *, required: bool = True, max_length: int = 2000, m
 
 
 def _log(proposal: Proposal, *, actor, action: str, note: str = "", changes: dict | None = None) -> None:
+    """The proposal's timeline entry; every step that is logged may change what its proposers
+    did this year, so their duty record is marked for syncing (members.duty) in the same
+    transaction."""
     audit.record(actor=actor, action=action, target=proposal, note=note, changes=changes)
+    if proposal.proposer_id:
+        cosigners = proposal.cosigners.filter(status=CoSignerStatus.CONFIRMED).values_list("member_id", flat=True)
+        duty_touch(member_ids=[proposal.proposer_id, *cosigners])
 
 
 # --- the topic guide ---------------------------------------------------------------------------
