@@ -224,3 +224,43 @@ class InstructionLevel(models.TextChoices):
     PARTY = "party", _("Party committee leader")
     GOVERNMENT = "government", _("Government leader")
     HIGHER = "higher", _("Higher-level leader")
+
+
+# --- member studios' work with the public (委员工作室) ---------------------------------------------
+
+class DutyPeriod(models.TextChoices):
+    MORNING = "morning", _("Morning")
+    AFTERNOON = "afternoon", _("Afternoon")
+    DAY = "day", _("All day")
+
+
+class ConcernStatus(models.TextChoices):
+    NEW = "new", _("Received")
+    ASSIGNED = "assigned", _("With a member")
+    REPLIED = "replied", _("Answered")
+    CONVERTED = "converted", _("Taken up by a member")
+    CLOSED = "closed", _("Closed")
+
+
+CONCERN_TRANSITIONS = {
+    ConcernStatus.NEW: {ConcernStatus.ASSIGNED, ConcernStatus.REPLIED, ConcernStatus.CONVERTED, ConcernStatus.CLOSED},
+    ConcernStatus.ASSIGNED: {ConcernStatus.ASSIGNED, ConcernStatus.REPLIED, ConcernStatus.CONVERTED,
+                             ConcernStatus.CLOSED},
+    ConcernStatus.REPLIED: {ConcernStatus.CONVERTED, ConcernStatus.CLOSED},
+    ConcernStatus.CONVERTED: {ConcernStatus.CLOSED},
+    ConcernStatus.CLOSED: set(),
+}
+
+
+class ConcernConversion(models.TextChoices):
+    MICRO_SUGGESTION = "micro_suggestion", _("A micro-suggestion")
+    PROPOSAL = "proposal", _("A proposal draft")
+    INFORMATION = "information", _("A social-conditions item")
+
+
+class StudioActivityKind(models.TextChoices):
+    RECEPTION = "reception", _("Reception of the public (接待)")
+    VISIT = "visit", _("Visit (走访)")
+    SEMINAR = "seminar", _("Seminar (座谈)")
+    FOLLOW_UP = "follow_up", _("Quarterly follow-up meeting (季度跟踪会)")
+    OTHER = "other", _("Other")

@@ -2,18 +2,21 @@
 information work."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from members.filtersets import SearchFilterSet, _committees, _departments
-from members.models import SpecialCommittee
+from members.models import SpecialCommittee, Studio
 from members.selectors import special_committees_for
 from proposals.filtersets import _categories
 
 from .choices import (
     AdoptionLevel,
+    ConcernConversion,
+    ConcernStatus,
     ConsultationForm,
     InformationStatus,
     InstructionLevel,
@@ -29,6 +32,7 @@ from .choices import (
 from .models import (
     Adoption,
     BulletinIssue,
+    Concern,
     Consultation,
     ConsultationKind,
     InformationItem,
@@ -37,7 +41,7 @@ from .models import (
     Task,
     Topic,
 )
-from .selectors import bulletins_for, kinds_for
+from .selectors import bulletins_for, kinds_for, studios_run_by
 
 
 def _kinds(request):
@@ -202,3 +206,25 @@ class BulletinIssueFilterSet(filters.FilterSet):
     class Meta:
         model = BulletinIssue
         fields = ["bulletin", "year", "status", "committee"]
+
+
+# --- member studios -------------------------------------------------------------------------------
+
+
+def _run_studios(request):
+    return studios_run_by(request.user).order_by("committee_id", "name") if request else Studio.objects.none()
+
+
+class ConcernFilterSet(SearchFilterSet):
+    search_fields = ("tracking_code", "description", "place", "name", "phone")
+    status = filters.MultipleChoiceFilter(label=_("Status"), choices=ConcernStatus.choices, distinct=False)
+    studio = filters.ModelChoiceFilter(label=_("Studio"), queryset=_run_studios)
+    received_after = filters.DateFilter(label=_("Received from"), field_name="created_at", lookup_expr="date__gte")
+    received_before = filters.DateFilter(label=_("Received until"), field_name="created_at", lookup_expr="date__lte")
+    conversion = filters.ChoiceFilter(label=_("Taken up as"), choices=ConcernConversion.choices)
+    assigned_to = filters.NumberFilter(label=_("Member handling it"), field_name="assigned_to_id",
+                                       widget=forms.HiddenInput)
+
+    class Meta:
+        model = Concern
+        fields = ["q", "status", "studio", "received_after", "received_before", "conversion", "assigned_to"]

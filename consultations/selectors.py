@@ -279,3 +279,51 @@ def credit_shares(*, member_ids, year: int) -> list[dict]:
                          "level": instruction.level, "date": instruction.instructed_on, "share": author.share})
     rows.sort(key=lambda r: (r["date"], r["item"].pk))
     return rows
+
+
+# --- member studios' work with the public ----------------------------------------------------------
+
+
+def studios_run_by(user) -> QuerySet:
+    """Studios the user runs: as committee staff, or as the studio's lead or member."""
+    from members.models import Studio
+
+    scope = scope_for(user)
+    qs = Studio.objects.select_related("committee", "sector", "lead_member")
+    if scope.is_superuser:
+        return qs
+    return qs.filter(Q(committee_id__in=scope.staff_committee_ids) | Q(lead_member_id__in=scope.member_ids)
+                     | Q(members__in=scope.member_ids)).distinct()
+
+
+def concerns_for(user) -> QuerySet:
+    """Concerns of the studios the user runs (the public sees one concern only, by its code)."""
+    from .models import Concern
+
+    return Concern.objects.filter(studio__in=studios_run_by(user).values("pk")).select_related(
+        "studio", "assigned_to", "converted_case", "converted_proposal", "converted_information")
+
+
+def shifts_for(user) -> QuerySet:
+    from .models import DutyShift
+
+    return DutyShift.objects.filter(studio__in=studios_run_by(user).values("pk")).select_related("studio", "member")
+
+
+def studio_activities_for(user) -> QuerySet:
+    """Activities of the studios of the committees the user belongs to or oversees."""
+    from .models import StudioActivity
+
+    qs = StudioActivity.objects.select_related("studio__committee").annotate(
+        participant_count=count_of(Participant.objects.filter(studio_activity_id=OuterRef("pk"))))
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(studio__committee_id__in=scope.oversight_committee_ids | scope.member_committee_ids)
+
+
+def on_duty(studio, start, end) -> QuerySet:
+    """Who is on duty at a studio between two days (the public page shows this week's)."""
+    from .models import DutyShift
+
+    return DutyShift.objects.filter(studio=studio, date__gte=start, date__lte=end).select_related("member")

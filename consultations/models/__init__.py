@@ -14,10 +14,11 @@ from .consultation import (
     Topic,
 )
 from .information import Adoption, Bulletin, BulletinIssue, InformationAuthor, InformationItem, InformationOfficer
+from .studio import Concern, DutyShift, StudioActivity
 from .supervision import Task, TaskReport, TeamMember
 
 __all__ = [
     "Activity", "Adoption", "Bulletin", "BulletinIssue", "CalendarFeed", "Consultation", "ConsultationKind",
     "ConsultationPlan", "FollowUp", "InformationAuthor", "InformationItem", "InformationOfficer", "Instruction",
-    "Material", "Participant", "Post", "Result", "Speech", "Task", "TaskReport", "TeamMember", "Topic",
+    "Material", "Participant", "Concern", "DutyShift", "StudioActivity", "Post", "Result", "Speech", "Task", "TaskReport", "TeamMember", "Topic",
 ]

@@ -211,6 +211,8 @@ class Participant(models.Model):
                                      on_delete=models.CASCADE, related_name="participants")
     activity = models.ForeignKey(Activity, verbose_name=_("activity"), null=True, blank=True,
                                  on_delete=models.CASCADE, related_name="participants")
+    studio_activity = models.ForeignKey("consultations.StudioActivity", verbose_name=_("studio activity"), null=True,
+                                        blank=True, on_delete=models.CASCADE, related_name="participants")
     member = models.ForeignKey(Member, verbose_name=_("member"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="participations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("login"), null=True, blank=True,
@@ -235,9 +237,13 @@ class Participant(models.Model):
         indexes = [models.Index(fields=["member", "attendance"], name="participant_member_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(consultation__isnull=False) & Q(activity__isnull=True))
-                | (Q(consultation__isnull=True) & Q(activity__isnull=False)),
+                condition=(Q(consultation__isnull=False) & Q(activity__isnull=True) & Q(studio_activity__isnull=True))
+                | (Q(consultation__isnull=True) & Q(activity__isnull=False) & Q(studio_activity__isnull=True))
+                | (Q(consultation__isnull=True) & Q(activity__isnull=True) & Q(studio_activity__isnull=False)),
                 name="participant_one_event"),
+            models.UniqueConstraint(fields=["studio_activity", "member"], condition=Q(member__isnull=False),
+                                    name="participant_unique_member_studio_activity",
+                                    violation_error_message=_("This member is already on the list.")),
             models.UniqueConstraint(fields=["consultation", "member"], condition=Q(member__isnull=False),
                                     name="participant_unique_member_consultation",
                                     violation_error_message=_("This member is already invited.")),
