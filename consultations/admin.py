@@ -5,6 +5,7 @@ never by hand here."""
 
 from django.contrib import admin
 
+from members.admin import DirectoryAdmin
 from proposals.admin import ReadOnlyAdmin
 
 from .models import (
@@ -13,9 +14,11 @@ from .models import (
     Bulletin,
     BulletinIssue,
     CalendarFeed,
+    Concern,
     Consultation,
     ConsultationKind,
     ConsultationPlan,
+    DutyShift,
     FollowUp,
     InformationAuthor,
     InformationItem,
@@ -26,11 +29,13 @@ from .models import (
     Post,
     Result,
     Speech,
+    StudioActivity,
     Task,
     TaskReport,
     TeamMember,
     Topic,
 )
+from .services import studios
 
 # --- configuration: editable ---------------------------------------------------------------------
 
@@ -227,3 +232,63 @@ class CalendarFeedAdmin(ReadOnlyAdmin):
     list_display = ["user", "created_at"]
     fields = ["user", "created_at"]
     search_fields = ["user__username"]
+
+
+# --- member studios' work with the public ----------------------------------------------------------
+
+
+@admin.register(DutyShift)
+class DutyShiftAdmin(DirectoryAdmin):
+    """The roster: a shift is added with shift_add (checked in a rolled-back savepoint first, so
+    its rules show by the field) and removed with shift_remove; a shift is not edited in place."""
+
+    create_service = studios.shift_add
+    fixed_on_change = ()
+    fields = ["studio", "member", "date", "period", "note"]
+    list_display = ["date", "period", "studio", "member", "note"]
+    list_filter = ["period", "studio__committee", "studio"]
+    search_fields = ["member__name", "studio__name"]
+    date_hierarchy = "date"
+    list_select_related = ["studio", "member"]
+    raw_id_fields = ["studio", "member"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None:
+            return studios.can_run_studio(request.user, obj.studio)
+        return super(DirectoryAdmin, self).has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        studios.shift_remove(actor=request.user, shift=obj)
+
+    def delete_queryset(self, request, queryset):
+        for shift in queryset.select_related("studio", "member"):
+            studios.shift_remove(actor=request.user, shift=shift)
+
+
+@admin.register(Concern)
+class ConcernAdmin(ReadOnlyAdmin):
+    """Concerns move only through their services (assign, reply, take up, close)."""
+
+    list_display = ["tracking_code", "studio", "status", "conversion", "assigned_to", "created_at"]
+    list_filter = ["status", "conversion", "studio"]
+    search_fields = ["tracking_code", "description", "place"]
+    date_hierarchy = "created_at"
+    list_select_related = ["studio", "assigned_to"]
+    exclude = ["client_hash"]
+
+
+class StudioActivityParticipantInline(ParticipantInline):
+    fk_name = "studio_activity"
+
+
+@admin.register(StudioActivity)
+class StudioActivityAdmin(ReadOnlyAdmin):
+    """Activities and their attendance move through studio_activity_save and the attendance
+    services."""
+
+    list_display = ["title", "studio", "kind", "starts_at", "quarter", "place"]
+    list_filter = ["kind", "studio"]
+    search_fields = ["title", "studio__name"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["studio"]
+    inlines = [StudioActivityParticipantInline]

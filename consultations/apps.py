@@ -9,7 +9,7 @@ class ConsultationsConfig(AppConfig):
     def ready(self) -> None:
         from cppcc_portal.core import ui
 
-        from . import consultation_views, rules  # noqa: F401 - rules registers the permissions
+        from . import consultation_views, duty_sources, rules  # noqa: F401 - rules registers the permissions
 
         oversight = {"superuser", "staff", "leader"}
         ui.register_nav("consultation_mine", _("My meetings"), {"member"}, order=110)
@@ -21,4 +21,6 @@ class ConsultationsConfig(AppConfig):
         ui.register_nav("information_list", _("Social-conditions information"), oversight, order=170)
         ui.register_nav("consultation_calendar", _("Calendar"), oversight | {"member", "liaison"}, order=180)
         ui.register_nav("consultation_statistics", _("Consultation statistics"), oversight, order=190)
+        ui.register_nav("concern_list", _("Concerns from the public"), {"superuser", "staff", "member"}, order=195)
         ui.register_home_section(consultation_views.home_section, order=20)
+        duty_sources.register()  # what members did here lands in their duty record

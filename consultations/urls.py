@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("consultations.consultation_urls")),
     path("", include("consultations.task_urls")),
     path("", include("consultations.information_urls")),
+    path("", include("consultations.studio_urls")),
 ]

@@ -14,6 +14,8 @@ api_v1 = [
     path("", include("members.api.urls")),
     path("", include("proposals.api.urls")),
     path("", include("consultations.api.urls")),
+    path("", include("members.api.duty_urls")),
+    path("", include("consultations.api.studio_urls")),
 ]
 
 urlpatterns = [

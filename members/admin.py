@@ -22,13 +22,21 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from . import services
+from cppcc_portal.core.errors import Conflict
+
+from . import duty, services
 from .models import (
+    AssessmentRule,
+    AssessmentRuleSet,
     Committee,
     CommitteeRole,
     Department,
+    DutyEntry,
+    DutyEvidence,
+    DutyScore,
     Liaison,
     Member,
+    RecomputeJob,
     Sector,
     Session,
     SpecialCommittee,
@@ -324,3 +332,211 @@ class CommitteeRoleAdmin(admin.ModelAdmin):
             services.committee_role_revoke(actor=request.user, grant=grant)
             count += 1
         messages.success(request, _("%(n)d roles revoked.") % {"n": count})
+
+
+# --- the duty record and its assessment (members.duty) ---------------------------------------------
+#
+# Entries, scores and recompute jobs are the sync's output: read-only here. A year's rules are
+# edited through rule_set_save / rule_save / rule_delete (each change recomputes the year), and
+# published, copied to the next year or recomputed with the actions.
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DutyEvidenceInline(admin.TabularInline):
+    model = DutyEvidence
+    extra = 0
+    can_delete = False
+    fields = ["original_name", "content_type", "size", "uploaded_by", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DutyEntry)
+class DutyEntryAdmin(ReadOnlyAdmin):
+    list_display = ["member", "kind", "occurred_on", "label", "role", "group_size", "share", "is_manual", "committee"]
+    list_filter = ["year", "kind", "is_manual", "committee"]
+    search_fields = ["member__name", "label"]
+    date_hierarchy = "occurred_on"
+    list_select_related = ["member", "committee"]
+    inlines = [DutyEvidenceInline]
+
+
+class RuleSetAdminForm(ServiceAdminForm):
+    """Grades and minimums are lists of small objects; anything else is refused here, before the
+    service reads them."""
+
+    def _list_of_objects(self, name: str, keys: tuple[str, ...]):
+        value = self.cleaned_data.get(name)
+        if value in (None, ""):
+            return []
+        if not isinstance(value, list) or any(not isinstance(item, dict) or set(item) - set(keys) for item in value):
+            raise ValidationError(_("Give a list like %(example)s.") % {
+                "example": '[{"grade": "优秀", "min": 90}]' if name == "grades" else '[{"kind": "proposal_submitted", '
+                                                                                  '"count": 1}]'})
+        return value
+
+    def clean_grades(self):
+        return self._list_of_objects("grades", ("grade", "min"))
+
+    def clean_minimums(self):
+        return self._list_of_objects("minimums", ("kind", "count"))
+
+
+class AssessmentRuleForm(forms.ModelForm):
+    """Runs rule_save in a rolled-back savepoint while validating, so its rules show by the field."""
+
+    request = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or cleaned.get("DELETE") or not self.has_changed() or not self.instance.rule_set_id:
+            return cleaned
+        try:
+            with transaction.atomic():
+                duty.rule_save(actor=self.request.user, rule_set=self.instance.rule_set, kind=cleaned.get("kind"),
+                               points=cleaned.get("points"), cap=cleaned.get("cap"), split=cleaned.get("split"),
+                               first_share=cleaned.get("first_share"))
+                raise _DryRun
+        except _DryRun:
+            pass
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+            else:
+                self.add_error(None, exc)
+        except PermissionDenied as exc:
+            self.add_error(None, str(exc))
+        return cleaned
+
+
+class AssessmentRuleInline(admin.TabularInline):
+    model = AssessmentRule
+    form = AssessmentRuleForm
+    extra = 1
+    fields = ["kind", "points", "cap", "split", "first_share"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(formset.form.__name__, (formset.form,), {"request": request})
+        return formset
+
+
+@admin.register(AssessmentRuleSet)
+class AssessmentRuleSetAdmin(DirectoryAdmin):
+    """A committee's scoring of a year. The rules of each kind are added once the set exists."""
+
+    form = RuleSetAdminForm
+    create_service = duty.rule_set_save
+    update_service = duty.rule_set_save
+    object_name = "rule_set"
+    fixed_on_change = ("committee", "year")
+    fields = ["committee", "year", "title", "base_score", "max_score", "grades", "minimums", "status", "copied_from",
+              "computed_at"]
+    list_display = ["title", "committee", "year", "status", "base_score", "max_score", "computed_at"]
+    list_filter = ["status", "year", "committee"]
+    search_fields = ["title", "committee__name"]
+    list_select_related = ["committee"]
+    actions = ["publish_selected", "copy_to_next_year", "recompute_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "status", "copied_from", "computed_at"]
+
+    def get_inlines(self, request, obj):
+        return [AssessmentRuleInline] if obj is not None else []
+
+    def run_service(self, request, instance, cleaned: dict, changed: list[str]):
+        values = {name: cleaned.get(name) for name in ("title", "base_score", "max_score", "grades", "minimums")}
+        if instance.pk is None:
+            return duty.rule_set_save(actor=request.user, committee=cleaned.get("committee"), year=cleaned.get("year"),
+                                      **values)
+        return duty.rule_set_save(actor=request.user, rule_set=AssessmentRuleSet.objects.get(pk=instance.pk), **values)
+
+    def save_related(self, request, form, formsets, change):
+        """The rules of the inline, each through rule_save / rule_delete (validated by their forms);
+        the formsets list what changed for the admin's history."""
+        rule_set = form.instance
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            for rule_form in formset.forms:
+                data = getattr(rule_form, "cleaned_data", None)
+                if not data:
+                    continue
+                saved = AssessmentRule.objects.filter(pk=rule_form.instance.pk).first() if rule_form.instance.pk \
+                    else None
+                if data.get("DELETE") or (saved is not None and "kind" in rule_form.changed_data):
+                    if saved is not None:
+                        duty.rule_delete(actor=request.user, rule=saved)
+                        formset.deleted_objects.append(saved)
+                    if data.get("DELETE"):
+                        continue
+                    saved = None
+                if rule_form.has_changed():
+                    rule = duty.rule_save(actor=request.user, rule_set=rule_set, kind=data["kind"],
+                                          points=data["points"], cap=data.get("cap"), split=data["split"],
+                                          first_share=data["first_share"])
+                    if saved is None:
+                        formset.new_objects.append(rule)
+                    else:
+                        formset.changed_objects.append((rule, rule_form.changed_data))
+
+    def _each(self, request, queryset, action, done_message):
+        count = 0
+        for rule_set in queryset.select_related("committee"):
+            try:
+                with transaction.atomic():
+                    action(rule_set)
+            except (ValidationError, Conflict, PermissionDenied) as exc:
+                text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                messages.error(request, f"{rule_set}: {text}")
+            else:
+                count += 1
+        if count:
+            messages.success(request, done_message % {"n": count})
+
+    @admin.action(description=_("Publish the selected rules"))
+    def publish_selected(self, request, queryset):
+        self._each(request, queryset, lambda r: duty.rule_set_publish(actor=request.user, rule_set=r),
+                   _("%(n)d rule sets published."))
+
+    @admin.action(description=_("Copy the selected rules to the next year"))
+    def copy_to_next_year(self, request, queryset):
+        self._each(request, queryset, lambda r: duty.rule_set_copy(actor=request.user, rule_set=r, year=r.year + 1),
+                   _("%(n)d rule sets copied."))
+
+    @admin.action(description=_("Recompute the scores of the selected years"))
+    def recompute_selected(self, request, queryset):
+        self._each(request, queryset,
+                   lambda r: duty.duty_recompute_start(actor=request.user, committee=r.committee, year=r.year),
+                   _("%(n)d recomputes queued."))
+
+
+@admin.register(DutyScore)
+class DutyScoreAdmin(ReadOnlyAdmin):
+    list_display = ["member", "committee", "year", "total", "grade", "computed_at"]
+    list_filter = ["year", "grade", "committee"]
+    search_fields = ["member__name"]
+    list_select_related = ["member", "committee"]
+
+
+@admin.register(RecomputeJob)
+class RecomputeJobAdmin(ReadOnlyAdmin):
+    list_display = ["committee", "year", "status", "done", "total", "again", "requested_by", "created_at",
+                    "finished_at"]
+    list_filter = ["status", "year"]
+    list_select_related = ["committee", "requested_by"]

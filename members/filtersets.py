@@ -7,8 +7,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import CommitteeLevel, DepartmentKind, MemberRole, Party, SectorKind
-from .models import Committee, Department, Liaison, Member, Sector, Session, SpecialCommittee, Studio, Term
-from .selectors import committees_for, departments_for, sectors_for, special_committees_for, terms_for
+from .models import (
+    Committee,
+    Department,
+    DutyScore,
+    Liaison,
+    Member,
+    Sector,
+    Session,
+    SpecialCommittee,
+    Studio,
+    Term,
+)
+from .selectors import committees_for, departments_for, scope_for, sectors_for, special_committees_for, terms_for
 
 
 def _committees(request):
@@ -146,3 +157,54 @@ class StudioFilterSet(SearchFilterSet):
     class Meta:
         model = Studio
         fields = ["q", "committee", "sector", "is_active"]
+
+
+# --- the duty record's rankings (the page's and the API's) -----------------------------------------
+
+
+def _ranking_committees(request):
+    if request is None:
+        return Committee.objects.none()
+    scope = scope_for(request.user)
+    if scope.is_superuser:
+        return Committee.objects.order_by("path", "pk")
+    return Committee.objects.filter(pk__in=scope.oversight_committee_ids).order_by("path", "pk")
+
+
+def _ranking_sectors(request):
+    return sectors_for(request.user) if request else Sector.objects.none()
+
+
+class DutyScoreFilterSet(filters.FilterSet):
+    """The rankings' filters (the page's and, where the API wants it, the API's)."""
+
+    committee = filters.ModelChoiceFilter(label=_("Committee"), queryset=_ranking_committees)
+    year = filters.NumberFilter(label=_("Year"))
+    sector = filters.ModelChoiceFilter(label=_("Sector"), field_name="member__sector",
+                                       queryset=_ranking_sectors)
+    grade = filters.CharFilter(label=_("Grade"), max_length=20)
+    below = filters.BooleanFilter(label=_("Below the minimums"), method="filter_below")
+    q = filters.CharFilter(label=_("Search"), method="search")
+
+    class Meta:
+        model = DutyScore
+        fields = ["committee", "year", "sector", "grade", "below", "q"]
+
+    def __init__(self, *args, committee: Committee | None = None, grades=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if committee is not None:
+            self.filters["sector"].queryset = _ranking_sectors(self.request).filter(committee=committee)
+        if grades:
+            self.filters["grade"] = filters.ChoiceFilter(label=_("Grade"), field_name="grade",
+                                                         choices=[(g, g) for g in grades])
+
+    def filter_below(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.exclude(unmet_minimums=[]) if value else queryset.filter(unmet_minimums=[])
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(Q(member__name__icontains=value) | Q(member__workplace__icontains=value))

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -50,4 +50,6 @@ urlpatterns = [
     path("studios/<int:pk>/edit/", views.StudioEditView.as_view(), name="studio_edit"),
     # logins
     path("users/<int:pk>/reset-password/", views.user_reset_password, name="user_reset_password"),
+    # the duty record and its assessment (members.duty)
+    path("", include("members.duty_urls")),
 ]
