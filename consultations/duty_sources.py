@@ -180,3 +180,28 @@ def register() -> None:
     register_source("consultations.tasks", task_facts)
     register_source("consultations.information", information_facts)
     register_source("consultations.studios", studio_facts)
+
+
+def duty_mark_due(*, now=None) -> int:
+    """Mark the records that became due by the passing of time rather than by an action: duty
+    shifts of today and activities that have begun today (a shift or an activity recorded in
+    advance counts once its day comes), and on New Year's Day the team places of tasks that run
+    into the new year. The beat runs it hourly; returns how many members were marked."""
+    from django.db import transaction
+
+    from members.duty import duty_touch
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    members = set(DutyShift.objects.filter(date=today).values_list("member_id", flat=True))
+    members |= set(Participant.objects.filter(
+        Q(activity__starts_at__gte=start, activity__starts_at__lte=now)
+        | Q(studio_activity__starts_at__gte=start, studio_activity__starts_at__lte=now),
+        member__isnull=False).values_list("member_id", flat=True))
+    if today.month == 1 and today.day == 1:
+        members |= set(TeamMember.objects.filter(task__start_year__lt=today.year, task__end_year__gte=today.year)
+                       .exclude(task__status=TaskStatus.PLANNED).values_list("member_id", flat=True))
+    with transaction.atomic():
+        duty_touch(member_ids=members, year=today.year)
+    return len(members)

@@ -9,3 +9,11 @@ def intake_converted() -> int:
     from .services.information import information_intake_converted
 
     return information_intake_converted()
+
+
+@shared_task(name="consultations.duty_mark_due", ignore_result=True)
+def duty_mark_due() -> int:
+    """Beat sweep: the duty records that became due by the passing of time (shifts, activities)."""
+    from .duty_sources import duty_mark_due as mark
+
+    return mark()

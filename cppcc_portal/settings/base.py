@@ -195,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.intake_converted",
         "schedule": env.float("INTAKE_INTERVAL_SECONDS", default=120.0),
     },
+    "duty-mark-due": {
+        "task": "consultations.duty_mark_due",
+        "schedule": 3600.0,
+    },
     "duty-sync-dirty": {
         "task": "members.duty_sync_dirty",
         "schedule": env.float("DUTY_SYNC_INTERVAL_SECONDS", default=60.0),
