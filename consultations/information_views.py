@@ -31,6 +31,7 @@ from cppcc_portal.core.views import (
     ServiceFormView,
     add_service_errors,
     register_action_labels,
+    run_step,
     timeline_rows,
 )
 from members.selectors import scope_for
@@ -83,20 +84,6 @@ REVIEWED = (InformationStatus.SIGNED_OFF, InformationStatus.COMPILED, Informatio
 INTAKE_SHOWN = 5
 
 
-def _run(request, step, success: str) -> bool:
-    """Run a service step from a button; its refusal becomes an error message."""
-    try:
-        step()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You may not do this."))
-    else:
-        messages.success(request, success)
-        return True
-    return False
 
 
 def _int(value) -> int:
@@ -420,23 +407,23 @@ class InformationDetailView(LoginRequiredMixin, TabsMixin, TemplateView):
         user, action = request.user, request.POST.get("action")
         back = redirect("information_detail", pk=item.pk)
         if action == "submit":
-            _run(request, lambda: services.information_submit(actor=user, item=item),
+            run_step(request, lambda: services.information_submit(actor=user, item=item),
                  _("Your information is submitted to the committee."))
         elif action == "withdraw":
-            _run(request, lambda: services.information_withdraw(actor=user, item=item),
+            run_step(request, lambda: services.information_withdraw(actor=user, item=item),
                  _("The item is back to draft: change it and submit it again."))
         elif action == "delete":
-            if _run(request, lambda: services.information_delete(actor=user, item=item), _("The draft is deleted.")):
+            if run_step(request, lambda: services.information_delete(actor=user, item=item), _("The draft is deleted.")):
                 return redirect("information_mine")
         elif action == "sign_off":
-            _run(request, lambda: services.information_sign_off(actor=user, item=item), _("Signed off (签发)."))
+            run_step(request, lambda: services.information_sign_off(actor=user, item=item), _("Signed off (签发)."))
         elif action == "rate":
             return self.rate(request, item)
         elif action == "remove_from_issue":
             if item.issue_id is None:
                 raise Http404
             issue = item.issue
-            _run(request, lambda: services.issue_remove_item(actor=user, issue=issue, item=item),
+            run_step(request, lambda: services.issue_remove_item(actor=user, issue=issue, item=item),
                  _("The item is taken out of the issue."))
         elif action in ITEM_FORMS:
             return self.run_form(request, action)
@@ -669,7 +656,7 @@ class IssueDetailView(LoginRequiredMixin, TabsMixin, TemplateView):
             raise PermissionDenied
         if action == "remove":
             item = get_object_or_404(InformationItem, pk=request.POST.get("item") or 0, issue=issue)
-            _run(request, lambda: services.issue_remove_item(actor=user, issue=issue, item=item),
+            run_step(request, lambda: services.issue_remove_item(actor=user, issue=issue, item=item),
                  _("%(t)s is taken out of the issue.") % {"t": item.display_title})
             return back
         if action == "add":

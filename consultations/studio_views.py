@@ -36,7 +36,9 @@ from cppcc_portal.core.views import (
     FilteredListView,
     add_service_errors,
     entry_row,
+    refuse,
     register_action_labels,
+    run_step,
 )
 from members.models import Studio
 from proposals.choices import CaseKind
@@ -48,6 +50,7 @@ from .choices import CONCERN_TRANSITIONS, Attendance, ConcernStatus, StudioActiv
 from .models import Concern, Participant, StudioActivity
 from .services import consultations as cs, studios as ss
 from .services.common import is_staff
+from .task_views import ParticipantListMixin
 
 register_action_labels({
     "concern.submit": gettext_lazy("Concern received"),
@@ -83,20 +86,6 @@ def _public(response):
     return response
 
 
-def _refusal(request, exc) -> None:
-    messages.error(request, getattr(exc, "message", None) or str(exc) or _("You may not do this."))
-
-
-def _run(request, step, success: str) -> None:
-    """Run a service step from a button; its refusal becomes an error message."""
-    try:
-        step()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except (Conflict, PermissionDenied) as exc:
-        _refusal(request, exc)
-    else:
-        messages.success(request, success)
 
 
 def _studio_crumbs(studio: Studio | None = None, *more):
@@ -280,7 +269,7 @@ class StudioManageView(LoginRequiredMixin, TemplateView):
             if not raw.isdigit():
                 raise Http404
             shift = get_object_or_404(selectors.shifts_for(user).filter(studio=studio), pk=raw)
-            _run(request, lambda: ss.shift_remove(actor=user, shift=shift),
+            run_step(request, lambda: ss.shift_remove(actor=user, shift=shift),
                  _("%(m)s is no longer on duty on %(d)s.") % {"m": shift.member.name, "d": f"{shift.date:%Y-%m-%d}"})
             return back
         if action == "shift_add":
@@ -304,7 +293,7 @@ class StudioManageView(LoginRequiredMixin, TemplateView):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except (Conflict, PermissionDenied) as exc:
-                _refusal(request, exc)
+                refuse(request, exc)
                 return back
             else:
                 if action == "shift_add":
@@ -446,7 +435,7 @@ class ConcernDetailView(LoginRequiredMixin, TemplateView):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except (Conflict, PermissionDenied) as exc:
-                _refusal(request, exc)
+                refuse(request, exc)
                 return back
             else:
                 messages.success(request, success)
@@ -534,12 +523,13 @@ class ConcernListView(FilteredListView):
 # --- one studio activity -----------------------------------------------------------------------------------
 
 
-class StudioActivityDetailView(LoginRequiredMixin, TemplateView):
+class StudioActivityDetailView(ParticipantListMixin, LoginRequiredMixin, TemplateView):
     """A studio activity: what it was, its participants with their attendance (recorded as for
     a session), sign-in, adding members; for a quarterly follow-up meeting, the concerns the
     studio received in that quarter, what each became and how it stands."""
 
     template_name = "studios/studio_activity_detail.html"
+    detail_url_name, participant_field = "studio_activity_detail", "studio_activity"
 
     def get_object(self) -> StudioActivity:
         qs = selectors.studio_activities_for(self.request.user).select_related(
@@ -549,12 +539,6 @@ class StudioActivityDetailView(LoginRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         return self.render_to_response(self.get_context_data())
-
-    def participant(self) -> Participant:
-        raw = self.request.POST.get("participant") or ""
-        if not raw.isdigit():
-            raise Http404
-        return get_object_or_404(Participant.objects.select_related("member"), pk=raw, studio_activity=self.object)
 
     def make_form(self, action: str, data=None, place: Participant | None = None):
         if action == "attendance":
@@ -576,38 +560,6 @@ class StudioActivityDetailView(LoginRequiredMixin, TemplateView):
                                 place=data["place"], summary=data["summary"], quarter=data["quarter"])
         return _("The activity is saved.")
 
-    def post(self, request, *args, **kwargs):
-        self.object = activity = self.get_object()
-        user, action = request.user, request.POST.get("action")
-        back = redirect("studio_activity_detail", pk=activity.pk)
-        if action == "check_in":
-            place = self.participant()
-            _run(request, lambda: cs.participant_check_in(actor=user, participant=place),
-                 _("%(n)s is signed in.") % {"n": place.name})
-            return back
-        if action == "remove":
-            place = self.participant()
-            _run(request, lambda: cs.participant_remove(actor=user, participant=place),
-                 _("%(n)s is removed from the list.") % {"n": place.name})
-            return back
-        if action not in ("attendance", "invite", "edit"):
-            messages.error(request, _("Unknown action."))
-            return back
-        place = self.participant() if action == "attendance" else None
-        form = self.make_form(action, request.POST, place)
-        key = f"att-{place.pk}" if place else action
-        if form.is_valid():
-            try:
-                success = self.step(action, form.cleaned_data, place)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            except (Conflict, PermissionDenied) as exc:
-                _refusal(request, exc)
-                return back
-            else:
-                messages.success(request, success)
-                return back
-        return self.render_to_response(self.get_context_data(bound={key: form}, open_action=action))
 
     def quarter_rows(self, activity: StudioActivity) -> list[Concern] | None:
         if activity.kind != StudioActivityKind.FOLLOW_UP or not activity.quarter:

@@ -35,7 +35,9 @@ from cppcc_portal.core.views import (
     ServiceFormView,
     add_service_errors,
     entry_row,
+    refuse,
     register_action_labels,
+    run_step,
 )
 from members.models import Committee
 from members.selectors import committees_for, manageable_committees_for, scope_for
@@ -71,22 +73,6 @@ FEED_DAYS_AHEAD = 365
 MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 
 
-def _run(request, step, success: str) -> bool:
-    """Run a service step from a button; its refusal becomes an error message."""
-    try:
-        step()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except (Conflict, PermissionDenied) as exc:
-        _refusal(request, exc)
-    else:
-        messages.success(request, success)
-        return True
-    return False
-
-
-def _refusal(request, exc) -> None:
-    messages.error(request, getattr(exc, "message", None) or str(exc) or _("You may not do this."))
 
 
 def _leads(user, task: Task) -> bool:
@@ -365,7 +351,7 @@ class TaskDetailView(LoginRequiredMixin, TabsMixin, TemplateView):
             add_service_errors(form, exc)
             return self.render_to_response(self.get_context_data(bound={action: form}, open_action=action))
         except (Conflict, PermissionDenied) as exc:
-            _refusal(request, exc)
+            refuse(request, exc)
             return back
         messages.success(request, success)
         return redirect(url) if url else back
@@ -426,11 +412,61 @@ class TaskDetailView(LoginRequiredMixin, TabsMixin, TemplateView):
 # --- one activity ---------------------------------------------------------------------------------
 
 
-class ActivityDetailView(LoginRequiredMixin, TemplateView):
+class ParticipantListMixin:
+    """The POST side of an activity page whose participants are kept like a session's (a task's
+    activity, a studio's): sign-in and removal as buttons; attendance, adding people and editing
+    the activity as forms (``make_form`` and ``step`` are the page's own)."""
+
+    detail_url_name: str
+    participant_field: str  # the Participant column pointing at the page's object
+
+    def participant(self) -> Participant:
+        raw = self.request.POST.get("participant") or ""
+        if not raw.isdigit():
+            raise Http404
+        return get_object_or_404(Participant.objects.select_related("member"), pk=raw,
+                                 **{self.participant_field: self.object})
+
+    def post(self, request, *args, **kwargs):
+        self.object = activity = self.get_object()
+        user, action = request.user, request.POST.get("action")
+        back = redirect(self.detail_url_name, pk=activity.pk)
+        if action == "check_in":
+            place = self.participant()
+            run_step(request, lambda: cs.participant_check_in(actor=user, participant=place),
+                     _("%(n)s is signed in.") % {"n": place.name})
+            return back
+        if action == "remove":
+            place = self.participant()
+            run_step(request, lambda: cs.participant_remove(actor=user, participant=place),
+                     _("%(n)s is removed from the list.") % {"n": place.name})
+            return back
+        if action not in ("attendance", "invite", "edit"):
+            messages.error(request, _("Unknown action."))
+            return back
+        place = self.participant() if action == "attendance" else None
+        form = self.make_form(action, request.POST, place)
+        key = f"att-{place.pk}" if place else action
+        if form.is_valid():
+            try:
+                success = self.step(action, form.cleaned_data, place)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except (Conflict, PermissionDenied) as exc:
+                refuse(request, exc)
+                return back
+            else:
+                messages.success(request, success)
+                return back
+        return self.render_to_response(self.get_context_data(bound={key: form}, open_action=action))
+
+
+class ActivityDetailView(ParticipantListMixin, LoginRequiredMixin, TemplateView):
     """An activity of a task: what it was, its participants with their attendance (recorded as
     for a session), sign-in, and adding participants."""
 
     template_name = "consultations/activity_detail.html"
+    detail_url_name, participant_field = "activity_detail", "activity"
 
     def get_object(self) -> Activity:
         qs = selectors.activities_for(self.request.user).select_related("task__committee", "created_by")
@@ -439,12 +475,6 @@ class ActivityDetailView(LoginRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         return self.render_to_response(self.get_context_data())
-
-    def participant(self) -> Participant:
-        raw = self.request.POST.get("participant") or ""
-        if not raw.isdigit():
-            raise Http404
-        return get_object_or_404(Participant.objects.select_related("member"), pk=raw, activity=self.object)
 
     def make_form(self, action: str, data=None, place: Participant | None = None):
         if action == "attendance":
@@ -467,38 +497,6 @@ class ActivityDetailView(LoginRequiredMixin, TemplateView):
                          summary=data["summary"])
         return _("The activity is saved.")
 
-    def post(self, request, *args, **kwargs):
-        self.object = activity = self.get_object()
-        user, action = request.user, request.POST.get("action")
-        back = redirect("activity_detail", pk=activity.pk)
-        if action == "check_in":
-            place = self.participant()
-            _run(request, lambda: cs.participant_check_in(actor=user, participant=place),
-                 _("%(n)s is signed in.") % {"n": place.name})
-            return back
-        if action == "remove":
-            place = self.participant()
-            _run(request, lambda: cs.participant_remove(actor=user, participant=place),
-                 _("%(n)s is removed from the list.") % {"n": place.name})
-            return back
-        if action not in ("attendance", "invite", "edit"):
-            messages.error(request, _("Unknown action."))
-            return back
-        place = self.participant() if action == "attendance" else None
-        form = self.make_form(action, request.POST, place)
-        key = f"att-{place.pk}" if place else action
-        if form.is_valid():
-            try:
-                success = self.step(action, form.cleaned_data, place)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            except (Conflict, PermissionDenied) as exc:
-                _refusal(request, exc)
-                return back
-            else:
-                messages.success(request, success)
-                return back
-        return self.render_to_response(self.get_context_data(bound={key: form}, open_action=action))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

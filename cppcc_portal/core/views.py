@@ -138,6 +138,26 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def refuse(request, exc) -> None:
+    """A refused step (wrong state, not allowed) as an error message."""
+    messages.error(request, getattr(exc, "message", None) or str(exc) or _("You may not do this."))
+
+
+def run_step(request, step: Callable[[], object], success: str) -> bool:
+    """Run one service step from a button: done, a success message; refused (bad input, the
+    wrong state, not allowed), the reason as an error message. Returns whether it was done."""
+    try:
+        step()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except (Conflict, PermissionDenied) as exc:
+        refuse(request, exc)
+    else:
+        messages.success(request, success)
+        return True
+    return False
+
+
 class FilteredListView(LoginRequiredMixin, TemplateView):
     """A list over ``selector(user)`` narrowed by ``filterset_class`` (the same FilterSet the API
     uses), paginated. The page costs a fixed number of queries: the selector select_related
